@@ -32,6 +32,10 @@ const (
 
 // Attributes are OTLP attribute values decoded to JSON-compatible Go values:
 // string, bool, int64, float64, []any, map[string]any or []byte.
+// Stores that keep JSON (sqlite, postgresql) return []byte values as their
+// base64 string, and NaN or infinite floats as the strings "NaN", "+Inf"
+// and "-Inf", because JSON has no such values; everything else round-trips
+// with its type.
 type Attributes map[string]any
 
 // Batch is the unit of Write: records of any signal, in any order. Trace rows

@@ -22,9 +22,10 @@ func (r TimeRange) Contains(t time.Time) bool {
 }
 
 // AttributeFilter matches a record when, for every key, the record's
-// attribute or resource attribute of that key, rendered as text, equals the
-// value. Text rendering: strings as is, booleans "true"/"false", integers in
-// decimal, floats in Go's strconv 'g' shortest form.
+// attribute or resource attribute of that key (either one suffices),
+// rendered as text, equals the value. Text rendering (AttributeText):
+// strings as is, booleans "true"/"false", integers in decimal, floats in
+// Go's strconv 'g' shortest form; lists, maps and bytes never match.
 type AttributeFilter map[string]string
 
 // TraceQuery selects traces, newest StartTime first (ties by TraceID).

@@ -44,7 +44,12 @@ type Capabilities struct {
 // When Write returns an error, the caller may retry the same batch: records
 // are keyed by their ids (SpanID; EventID; MetricID), and writing a record
 // whose id is already stored leaves one copy. Write never modifies the
-// batch. Errors that retrying cannot fix wrap ErrInvalid.
+// batch. Errors that retrying cannot fix wrap ErrInvalid: every store checks
+// ids with ValidateBatch first and writes nothing of a batch it refuses.
+// Queries given a malformed trace id return ErrInvalid too.
+//
+// Timestamps keep at least microsecond precision (PostgreSQL's
+// timestamptz); memory and sqlite keep nanoseconds.
 //
 // Traces are derived from spans as documented on Trace, whatever the order
 // and batching of the spans that make them.
@@ -58,7 +63,8 @@ type Capabilities struct {
 //
 // ReadAll calls fn with every stored record, in batches of at most batchSize
 // records, in an unspecified order; it stops at fn's first error and returns
-// it. It is what `sink migrate` copies with.
+// it. batchSize must be positive (ErrInvalid otherwise). It is what
+// `sink migrate` copies with.
 //
 // Close releases the store's resources; a store flushes nothing on Close
 // because Write is already durable. Calls after Close return ErrClosed;

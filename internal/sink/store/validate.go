@@ -1,0 +1,54 @@
+package store
+
+import "fmt"
+
+// ValidTraceID reports whether id is 32 lowercase hex digits.
+func ValidTraceID(id string) bool { return len(id) == 32 && isLowerHex(id) }
+
+// ValidSpanID reports whether id is 16 lowercase hex digits.
+func ValidSpanID(id string) bool { return len(id) == 16 && isLowerHex(id) }
+
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidateBatch checks every id of the batch, so that all stores refuse the
+// same records with an error wrapping ErrInvalid before writing any of them.
+func ValidateBatch(b *Batch) error {
+	for i := range b.Spans {
+		s := &b.Spans[i]
+		if !ValidTraceID(s.TraceID) || !ValidSpanID(s.SpanID) ||
+			(s.ParentSpanID != "" && !ValidSpanID(s.ParentSpanID)) {
+			return fmt.Errorf("%w: span %q of trace %q: malformed id", ErrInvalid, s.SpanID, s.TraceID)
+		}
+	}
+	for i := range b.Events {
+		e := &b.Events[i]
+		if !ValidTraceID(e.EventID) || (e.TraceID != "" && !ValidTraceID(e.TraceID)) ||
+			(e.SpanID != "" && !ValidSpanID(e.SpanID)) {
+			return fmt.Errorf("%w: event %q: malformed id", ErrInvalid, e.EventID)
+		}
+	}
+	for i := range b.Metrics {
+		m := &b.Metrics[i]
+		if !ValidTraceID(m.MetricID) || (m.TraceID != "" && !ValidTraceID(m.TraceID)) {
+			return fmt.Errorf("%w: metric point %q: malformed id", ErrInvalid, m.MetricID)
+		}
+	}
+	return nil
+}
+
+// ValidateQueryTraceID checks an optional trace id given to a query: empty
+// means "any trace".
+func ValidateQueryTraceID(id string) error {
+	if id != "" && !ValidTraceID(id) {
+		return fmt.Errorf("%w: trace id %q is not 32 lowercase hex digits", ErrInvalid, id)
+	}
+	return nil
+}
