@@ -2,7 +2,11 @@
 # Every tool is pinned here and installed into bin/ on first use.
 
 IMG ?= telemetry-operator:v0.1.0
+DEMO_IMG ?= telemetry-demo:v0.1.0
+POSTGRES_IMG ?= telemetry-e2e-postgres:v0.1.0
 KIND_CLUSTER ?= telemetry-e2e
+GOOS ?= linux
+GOARCH ?= $(shell go env GOARCH)
 
 LOCALBIN := $(CURDIR)/bin
 export PATH := $(LOCALBIN):$(PATH)
@@ -17,6 +21,8 @@ CONTROLLER_GEN := $(LOCALBIN)/controller-gen
 GOLANGCI_LINT := $(LOCALBIN)/golangci-lint
 KUSTOMIZE := $(LOCALBIN)/kustomize
 KIND := $(LOCALBIN)/kind
+HELM := $(LOCALBIN)/helm
+HELM_VERSION ?= v3.22.0
 
 .DEFAULT_GOAL := help
 
@@ -70,6 +76,33 @@ build: ## Build the manager and sink binaries into bin/.
 	CGO_ENABLED=0 go build -o $(LOCALBIN)/manager ./cmd/manager
 	CGO_ENABLED=0 go build -o $(LOCALBIN)/sink ./cmd/sink
 
+.PHONY: docker-build
+docker-build: ## Build the operator image (manager and sink binaries) as $(IMG).
+	CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) go build -trimpath -o bin/$(GOOS)_$(GOARCH)/manager ./cmd/manager
+	CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) go build -trimpath -o bin/$(GOOS)_$(GOARCH)/sink ./cmd/sink
+	docker build --build-arg TARGETOS=$(GOOS) --build-arg TARGETARCH=$(GOARCH) -t $(IMG) .
+
+.PHONY: docker-build-e2e
+docker-build-e2e: ## Build the e2e images: the demo workload ($(DEMO_IMG)) and PostgreSQL ($(POSTGRES_IMG)).
+	CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) go build -trimpath -o bin/$(GOOS)_$(GOARCH)/demoapp ./test/e2e/demoapp
+	docker build --build-arg TARGETOS=$(GOOS) --build-arg TARGETARCH=$(GOARCH) -f test/e2e/images/demoapp/Dockerfile -t $(DEMO_IMG) .
+	docker build -t $(POSTGRES_IMG) test/e2e/images/postgres
+
+.PHONY: build-installer
+build-installer: $(HELM) ## Render dist/install.yaml, the whole operator for kubectl apply -f.
+	hack/build-installer.sh $(IMG)
+
+##@ Test on kind
+
+.PHONY: test-e2e
+test-e2e: $(KIND) $(HELM) ## Run the e2e suite on a kind cluster (node image from KIND_NODE_IMAGE when set).
+	IMG=$(IMG) DEMO_IMG=$(DEMO_IMG) POSTGRES_IMG=$(POSTGRES_IMG) KIND_CLUSTER=$(KIND_CLUSTER) \
+		go test -tags e2e ./test/e2e/ -v -count=1 -timeout 45m
+
+.PHONY: demo
+demo: $(KIND) $(HELM) ## Start a kind cluster with the operator, a memory backend and the demo workload; print its traces.
+	IMG=$(IMG) DEMO_IMG=$(DEMO_IMG) hack/demo.sh
+
 ##@ Dependencies
 
 .PHONY: envtest
@@ -91,3 +124,6 @@ $(KUSTOMIZE):
 
 $(KIND):
 	GOBIN=$(LOCALBIN) go install sigs.k8s.io/kind@$(KIND_VERSION)
+
+$(HELM):
+	GOBIN=$(LOCALBIN) go install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
