@@ -28,7 +28,8 @@ func (r TimeRange) Contains(t time.Time) bool {
 // Go's strconv 'g' shortest form; lists, maps and bytes never match.
 type AttributeFilter map[string]string
 
-// TraceQuery selects traces, newest StartTime first (ties by TraceID).
+// TraceQuery selects traces, newest StartTime first (ties by TraceID,
+// ascending, like every tie below).
 // Time bounds StartTime. Attributes match the trace's attributes.
 type TraceQuery struct {
 	Limit      int
@@ -68,7 +69,8 @@ type MetricQuery struct {
 // above zero, points fall into buckets starting at Unix-epoch multiples of
 // Step (bucket start = floor(ts/Step)*Step) and buckets come oldest first,
 // empty buckets omitted. With Step zero there is one bucket whose Start is
-// the earliest matching point; no matching point gives no bucket.
+// the earliest matching point; no matching point gives no bucket. An empty
+// Name or a negative Step is ErrInvalid.
 type AggregateQuery struct {
 	Name       string
 	Time       TimeRange

@@ -68,7 +68,7 @@ type Capabilities struct {
 //
 // Close releases the store's resources; a store flushes nothing on Close
 // because Write is already durable. Calls after Close return ErrClosed;
-// Close is idempotent.
+// Close is idempotent: a second Close returns nil.
 type Store interface {
 	Write(ctx context.Context, b *Batch) error
 

@@ -1,0 +1,44 @@
+package memory
+
+// fifo remembers write order for eviction. Pruned records stay queued until
+// popped or compacted; the seq in each item tells a stale item (its record
+// was deleted, perhaps written again since) from a live one.
+type fifo struct {
+	items []fifoItem
+	head  int
+}
+
+type fifoItem struct {
+	id  string
+	seq uint64
+}
+
+func (f *fifo) push(id string, seq uint64) {
+	f.items = append(f.items, fifoItem{id: id, seq: seq})
+}
+
+// pop returns the oldest item; callers pop only while records remain, so
+// the queue is never empty then.
+func (f *fifo) pop() fifoItem {
+	it := f.items[f.head]
+	f.items[f.head] = fifoItem{}
+	f.head++
+	if f.head > 1024 && f.head*2 > len(f.items) {
+		f.items = append([]fifoItem(nil), f.items[f.head:]...)
+		f.head = 0
+	}
+	return it
+}
+
+// compact drops stale items, so that pruning without eviction does not let
+// the queue grow without bound.
+func (f *fifo) compact(live func(fifoItem) bool) {
+	kept := f.items[:0]
+	for _, it := range f.items[f.head:] {
+		if live(it) {
+			kept = append(kept, it)
+		}
+	}
+	clear(f.items[len(kept):])
+	f.items, f.head = kept, 0
+}

@@ -1,0 +1,141 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
+
+// QueryTraces scans every trace; memory is bounded, so a scan is cheap.
+func (s *Store) QueryTraces(ctx context.Context, q store.TraceQuery) ([]store.Trace, error) {
+	if err := s.readable(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	out := []store.Trace{}
+	for _, e := range s.traces {
+		t := &e.trace
+		if (q.Status == "" || t.Status == q.Status) && (q.Name == "" || t.Name == q.Name) &&
+			q.Time.Contains(t.StartTime) && q.Attributes.Matches(t.Attributes, nil) {
+			out = append(out, *t)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.Trace) int {
+		return newestFirst(a.StartTime, b.StartTime, a.TraceID, b.TraceID)
+	})
+	return limit(out, q.Limit), nil
+}
+
+// GetTrace returns a copy of the trace's spans, oldest first.
+func (s *Store) GetTrace(ctx context.Context, traceID string) (*store.TraceDetail, error) {
+	if !store.ValidTraceID(traceID) {
+		return nil, fmt.Errorf("%w: trace id %q is not 32 lowercase hex digits", store.ErrInvalid, traceID)
+	}
+	if err := s.readable(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	e, ok := s.traces[traceID]
+	if !ok {
+		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
+	}
+	spans := slices.Clone(e.spans)
+	slices.SortFunc(spans, func(a, b store.Span) int {
+		return cmp.Or(a.StartTime.Compare(b.StartTime), cmp.Compare(a.SpanID, b.SpanID))
+	})
+	return &store.TraceDetail{Trace: e.trace, Spans: spans}, nil
+}
+
+// QuerySpans scans one trace when the query names it, else every span.
+func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span, error) {
+	if err := store.ValidateQueryTraceID(q.TraceID); err != nil {
+		return nil, err
+	}
+	if err := s.readable(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	out := []store.Span{}
+	match := func(e *traceEntry) {
+		for i := range e.spans {
+			sp := &e.spans[i]
+			if (q.Name == "" || sp.Name == q.Name) && q.Time.Contains(sp.StartTime) &&
+				q.Attributes.Matches(sp.Attributes, sp.Resource) {
+				out = append(out, *sp)
+			}
+		}
+	}
+	if q.TraceID != "" {
+		if e, ok := s.traces[q.TraceID]; ok {
+			match(e)
+		}
+	} else {
+		for _, e := range s.traces {
+			match(e)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.Span) int {
+		return newestFirst(a.StartTime, b.StartTime, a.SpanID, b.SpanID)
+	})
+	return limit(out, q.Limit), nil
+}
+
+// QueryEvents scans every event.
+func (s *Store) QueryEvents(ctx context.Context, q store.EventQuery) ([]store.Event, error) {
+	if err := store.ValidateQueryTraceID(q.TraceID); err != nil {
+		return nil, err
+	}
+	if err := s.readable(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	out := []store.Event{}
+	for _, en := range s.events {
+		e := &en.event
+		if (q.TraceID == "" || e.TraceID == q.TraceID) && (q.Type == "" || e.Type == q.Type) &&
+			(q.Name == "" || e.Name == q.Name) && q.Time.Contains(e.Timestamp) {
+			out = append(out, *e)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.Event) int {
+		return newestFirst(a.Timestamp, b.Timestamp, a.EventID, b.EventID)
+	})
+	return limit(out, q.Limit), nil
+}
+
+// QueryMetrics scans every metric point.
+func (s *Store) QueryMetrics(ctx context.Context, q store.MetricQuery) ([]store.Metric, error) {
+	if err := s.readable(ctx); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	out := []store.Metric{}
+	for _, en := range s.metrics {
+		m := &en.metric
+		if (q.Name == "" || m.Name == q.Name) && q.Time.Contains(m.Timestamp) &&
+			q.Attributes.Matches(m.Attributes, m.Resource) {
+			out = append(out, *m)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.Metric) int {
+		return newestFirst(a.Timestamp, b.Timestamp, a.MetricID, b.MetricID)
+	})
+	return limit(out, q.Limit), nil
+}
+
+// newestFirst orders by time descending, then id ascending.
+func newestFirst(ta, tb time.Time, ida, idb string) int {
+	return cmp.Or(tb.Compare(ta), cmp.Compare(ida, idb))
+}
+
+func limit[T any](rows []T, n int) []T {
+	n = store.EffectiveLimit(n)
+	if len(rows) > n {
+		return rows[:n:n]
+	}
+	return rows
+}
