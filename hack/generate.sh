@@ -9,7 +9,7 @@ set -euo pipefail
 
 CONTROLLER_TOOLS_VERSION=${CONTROLLER_TOOLS_VERSION:-v0.23.0}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-CONTROLLER_GEN="$ROOT/bin/controller-gen"
+CONTROLLER_GEN=${CONTROLLER_GEN:-$ROOT/bin/controller-gen}
 cd "$ROOT"
 
 ensure_controller_gen() {

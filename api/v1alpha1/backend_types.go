@@ -34,7 +34,7 @@ type SQLiteSpec struct {
 	// mounted at its directory.
 	// +kubebuilder:default="/var/lib/telemetry/telemetry.db"
 	// +kubebuilder:validation:MaxLength=512
-	// +kubebuilder:validation:XValidation:rule="self.matches('^/[^/]+(/[^/]+)*/[^/]+$') && !self.startsWith('/etc/telemetry/')",message="must be an absolute file path in a directory other than / and /etc/telemetry, such as /var/lib/telemetry/telemetry.db"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^/[^/]+(/[^/]+)*/[^/]+$') && !self.startsWith('/etc/telemetry/') && !self.startsWith('/tmp/')",message="must be an absolute file path in a directory other than /, /tmp and /etc/telemetry, such as /var/lib/telemetry/telemetry.db"
 	// +optional
 	Path string `json:"path,omitempty"`
 
