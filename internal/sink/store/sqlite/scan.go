@@ -1,0 +1,107 @@
+package sqlite
+
+import (
+	"database/sql"
+	"math"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/tracerow"
+)
+
+// Column lists in the order the read functions scan them.
+const (
+	traceCols = "trace_id, name, start_time, end_time, duration, status, span_count, attributes"
+	spanCols  = "span_id, trace_id, COALESCE(parent_span_id, ''), name, kind, start_time, end_time, " +
+		"duration, status, status_message, scope, attributes, resource"
+	eventCols  = "event_id, COALESCE(trace_id, ''), COALESCE(span_id, ''), type, name, timestamp, attributes, resource"
+	metricCols = "metric_id, COALESCE(trace_id, ''), name, value, unit, aggregation_type, timestamp, attributes, resource"
+)
+
+type scanner interface{ Scan(dest ...any) error }
+
+func ns(v int64) time.Time { return time.Unix(0, v).UTC() }
+
+func readTrace(sc scanner) (*tracerow.Row, error) {
+	var r tracerow.Row
+	var name sql.NullString
+	var start, end int64
+	var attrs []byte
+	if err := sc.Scan(&r.TraceID, &name, &start, &end, &r.Duration, &r.Status, &r.SpanCount, &attrs); err != nil {
+		return nil, err
+	}
+	r.Name, r.HasRoot = name.String, name.Valid
+	r.StartTime, r.EndTime = ns(start), ns(end)
+	var err error
+	r.Attributes, err = attrjson.Unmarshal(attrs)
+	return &r, err
+}
+
+func readSpan(sc scanner) (store.Span, error) {
+	var sp store.Span
+	var start, end int64
+	var attrs, res []byte
+	err := sc.Scan(&sp.SpanID, &sp.TraceID, &sp.ParentSpanID, &sp.Name, &sp.Kind, &start, &end,
+		&sp.Duration, &sp.Status, &sp.StatusMessage, &sp.Scope, &attrs, &res)
+	if err != nil {
+		return sp, err
+	}
+	sp.StartTime, sp.EndTime = ns(start), ns(end)
+	return sp, unmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
+}
+
+func readEvent(sc scanner) (store.Event, error) {
+	var e store.Event
+	var ts int64
+	var attrs, res []byte
+	if err := sc.Scan(&e.EventID, &e.TraceID, &e.SpanID, &e.Type, &e.Name, &ts, &attrs, &res); err != nil {
+		return e, err
+	}
+	e.Timestamp = ns(ts)
+	return e, unmarshalPair(attrs, res, &e.Attributes, &e.Resource)
+}
+
+func readMetric(sc scanner) (store.Metric, error) {
+	var m store.Metric
+	var ts int64
+	var value sql.NullFloat64
+	var attrs, res []byte
+	err := sc.Scan(&m.MetricID, &m.TraceID, &m.Name, &value, &m.Unit, &m.AggregationType, &ts, &attrs, &res)
+	if err != nil {
+		return m, err
+	}
+	m.Value = value.Float64
+	if !value.Valid {
+		m.Value = math.NaN()
+	}
+	m.Timestamp = ns(ts)
+	return m, unmarshalPair(attrs, res, &m.Attributes, &m.Resource)
+}
+
+func unmarshalPair(attrs, res []byte, a, r *store.Attributes) error {
+	var err error
+	if *a, err = attrjson.Unmarshal(attrs); err != nil {
+		return err
+	}
+	*r, err = attrjson.Unmarshal(res)
+	return err
+}
+
+// collect reads every row with read; it returns an empty, non-nil slice
+// when there is none, as the contract asks.
+func collect[T any](rows *sql.Rows, err error, read func(scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	out := []T{}
+	for rows.Next() {
+		v, err := read(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

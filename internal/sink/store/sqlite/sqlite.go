@@ -1,0 +1,139 @@
+// Package sqlite is the single-file store: modernc.org/sqlite (pure Go, so
+// the sink image needs no C library), in WAL mode, one transaction per
+// batch.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"sync/atomic"
+	"time"
+
+	_ "modernc.org/sqlite" // Registers the "sqlite" driver.
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+//go:embed schema/*.sql
+var schemaFS embed.FS
+
+// Store keeps records in one SQLite file. Writes go through a pool of one
+// connection, so they queue in Go instead of failing with SQLITE_BUSY;
+// reads use their own pool and, thanks to WAL, never wait for a write.
+type Store struct {
+	writer *sql.DB
+	reader *sql.DB
+	stmts  statements
+	closed atomic.Bool
+}
+
+// Open opens or creates the database at path and brings its schema up to
+// date. busyTimeout bounds how long a connection waits for another process
+// holding the file (a second sink by mistake, or the sqlite3 shell).
+func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, error) {
+	// synchronous=NORMAL: in WAL mode a commit survives a process crash and
+	// only a power loss can undo the last commits, never corrupt the file;
+	// FULL would add an fsync per batch for that last-seconds window.
+	q := url.Values{"_txlock": {"immediate"}, "_pragma": {
+		fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
+		"journal_mode(WAL)", "synchronous(NORMAL)"}}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	s := &Store{}
+	var err error
+	if s.writer, err = sql.Open("sqlite", dsn); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	if s.reader, err = sql.Open("sqlite", dsn); err != nil {
+		_ = s.writer.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s.reader.SetMaxOpenConns(4)
+	if err := s.init(ctx); err != nil {
+		_ = s.writer.Close()
+		_ = s.reader.Close()
+		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context) error {
+	if err := migrate(ctx, s.writer); err != nil {
+		return err
+	}
+	return s.stmts.prepare(ctx, s.writer)
+}
+
+// migrate applies the embedded schema files whose number is above the
+// database's user_version, each in its own transaction with the version
+// bump, so a crash leaves a database at some whole version.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	names, err := fs.Glob(schemaFS, "schema/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for i, name := range names {
+		if i+1 <= version {
+			continue
+		}
+		body, err := schemaFS.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := applyMigration(ctx, db, string(body), i+1); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, body string, version int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Capabilities reports that the sqlite store implements the whole contract.
+func (s *Store) Capabilities() store.Capabilities { return store.Capabilities{} }
+
+// Close closes both pools; it is idempotent.
+func (s *Store) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
+	s.stmts.close()
+	werr := s.writer.Close()
+	if rerr := s.reader.Close(); werr == nil {
+		werr = rerr
+	}
+	return werr
+}
+
+// open fails once the store is closed.
+func (s *Store) open(ctx context.Context) error {
+	if s.closed.Load() {
+		return fmt.Errorf("sqlite: %w", store.ErrClosed)
+	}
+	return ctx.Err()
+}

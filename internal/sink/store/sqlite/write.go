@@ -1,0 +1,142 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/tracerow"
+)
+
+// Write stores the batch in one transaction: the new spans, then the trace
+// rows they change, then events and metric points.
+func (s *Store) Write(ctx context.Context, b *store.Batch) error {
+	if err := s.open(ctx); err != nil {
+		return err
+	}
+	if err := store.ValidateBatch(b); err != nil {
+		return err
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := s.writeAll(ctx, tx, b); err != nil {
+		return fmt.Errorf("sqlite: write: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error {
+	fresh, err := s.insertSpans(ctx, tx, b.Spans)
+	if err != nil {
+		return err
+	}
+	for _, r := range tracerow.FromSpans(fresh) {
+		if err := s.upsertTrace(ctx, tx, r); err != nil {
+			return err
+		}
+	}
+	ins := tx.StmtContext(ctx, s.stmts.insertEvent)
+	for i := range b.Events {
+		e := &b.Events[i]
+		attrs, res, err := marshalPair(e.Attributes, e.Resource)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(ctx, e.EventID, e.TraceID, e.SpanID, e.Type, e.Name,
+			e.Timestamp.UnixNano(), attrs, res); err != nil {
+			return err
+		}
+	}
+	return s.insertMetrics(ctx, tx, b.Metrics)
+}
+
+// insertSpans returns the spans that were not stored yet: only they count
+// towards their traces.
+func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span) ([]store.Span, error) {
+	ins := tx.StmtContext(ctx, s.stmts.insertSpan)
+	var fresh []store.Span
+	for i := range spans {
+		sp := &spans[i]
+		attrs, res, err := marshalPair(sp.Attributes, sp.Resource)
+		if err != nil {
+			return nil, err
+		}
+		r, err := ins.ExecContext(ctx, sp.SpanID, sp.TraceID, sp.ParentSpanID, sp.Name, sp.Kind,
+			sp.StartTime.UnixNano(), sp.EndTime.UnixNano(), sp.Duration, sp.Status,
+			sp.StatusMessage, sp.Scope, attrs, res)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := r.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 1 {
+			fresh = append(fresh, *sp)
+		}
+	}
+	return fresh, nil
+}
+
+// upsertTrace merges the batch's contribution into the stored row in Go,
+// since SQLite's JSON functions would round floats; the transaction holds
+// the write lock, so nothing changes the row in between.
+func (s *Store) upsertTrace(ctx context.Context, tx *sql.Tx, add *tracerow.Row) error {
+	old, err := readTrace(tx.StmtContext(ctx, s.stmts.selectTrace).QueryRowContext(ctx, add.TraceID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		old = add
+	case err != nil:
+		return err
+	default:
+		old.Merge(add)
+	}
+	attrs, err := attrjson.Marshal(old.Attributes)
+	if err != nil {
+		return err
+	}
+	var name sql.NullString
+	if old.HasRoot {
+		name = sql.NullString{String: old.Name, Valid: true}
+	}
+	_, err = tx.StmtContext(ctx, s.stmts.upsertTrace).ExecContext(ctx, old.TraceID, name,
+		old.StartTime.UnixNano(), old.EndTime.UnixNano(), old.Duration, old.Status, old.SpanCount, attrs)
+	return err
+}
+
+func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.Metric) error {
+	ins := tx.StmtContext(ctx, s.stmts.insertMetric)
+	for i := range metrics {
+		m := &metrics[i]
+		attrs, res, err := marshalPair(m.Attributes, m.Resource)
+		if err != nil {
+			return err
+		}
+		value := sql.NullFloat64{Float64: m.Value, Valid: !math.IsNaN(m.Value)}
+		if _, err := ins.ExecContext(ctx, m.MetricID, m.TraceID, m.Name, value, m.Unit,
+			m.AggregationType, m.Timestamp.UnixNano(), attrs, res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func marshalPair(attrs, resource store.Attributes) (a, r string, err error) {
+	ab, err := attrjson.Marshal(attrs)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
+	}
+	rb, err := attrjson.Marshal(resource)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
+	}
+	return string(ab), string(rb), nil
+}
