@@ -36,7 +36,7 @@ func main() {
 		log.Error(err, "unable to set up the TelemetryBackend controller")
 		os.Exit(1)
 	}
-	if err := setupWebhooks(mgr, opts); err != nil {
+	if err := setupWebhooks(mgr, &opts.webhookOpts); err != nil {
 		log.Error(err, "unable to set up the webhooks")
 		os.Exit(1)
 	}

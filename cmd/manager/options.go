@@ -35,8 +35,7 @@ type options struct {
 	leaderElectionNS string
 	watchNamespaces  string
 	sinkImage        string
-	webhookPort      int
-	webhookCertDir   string
+	webhookOpts      webhookOptions
 	enableHTTP2      bool
 }
 
@@ -54,9 +53,7 @@ func (o *options) bindFlags(fs *flag.FlagSet) {
 		"Comma-separated namespaces to watch; empty watches all. Defaults to $"+envWatchNamespaces+".")
 	fs.StringVar(&o.sinkImage, "sink-image", envOr(envSinkImage, controllers.DefaultSinkImage),
 		"Sink image of backends that do not set spec.sink.image. Defaults to $"+envSinkImage+".")
-	fs.IntVar(&o.webhookPort, "webhook-port", webhook.DefaultPort, "Port of the webhook server.")
-	fs.StringVar(&o.webhookCertDir, "webhook-cert-dir", "",
-		"Directory of the webhook serving certificate (tls.crt, tls.key); empty uses controller-runtime's default.")
+	o.webhookOpts.bindFlags(fs)
 	fs.BoolVar(&o.enableHTTP2, "enable-http2", false,
 		"Serve HTTP/2 on the metrics and webhook servers; off by default against the HTTP/2 rapid reset attacks.")
 }
@@ -89,7 +86,7 @@ func (o *options) managerOptions() ctrl.Options {
 		LeaderElectionID:        "telemetry-operator.telemetry.spark.dev",
 		LeaderElectionNamespace: o.leaderElectionNS,
 		WebhookServer: webhook.NewServer(webhook.Options{
-			Port: o.webhookPort, CertDir: o.webhookCertDir, TLSOpts: tlsOpts,
+			Port: o.webhookOpts.port, CertDir: o.webhookOpts.certDir, TLSOpts: tlsOpts,
 		}),
 	}
 	if ns := o.namespaces(); len(ns) > 0 {
