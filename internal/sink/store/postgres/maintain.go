@@ -1,0 +1,117 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
+
+// AggregateMetrics aggregates in SQL; percentile_cont is the contract's
+// definition of the percentiles.
+func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([]store.Aggregate, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.open(ctx); err != nil {
+		return nil, err
+	}
+	var w where
+	start, group := "min(timestamp)", " HAVING count(*) > 0"
+	if q.Step > 0 {
+		if q.Step%time.Microsecond != 0 {
+			return nil, fmt.Errorf("%w: step %s is not whole microseconds", store.ErrInvalid, q.Step)
+		}
+		start = "date_bin(" + w.arg(q.Step) + "::interval, timestamp, TIMESTAMPTZ 'epoch')"
+		group = " GROUP BY 1 ORDER BY 1"
+	}
+	w.eq("name", q.Name)
+	w.between("timestamp", q.Time)
+	w.attributes(q.Attributes, "attributes", "resource")
+	sql := "SELECT " + start + ", count(*), sum(value), avg(value), min(value), max(value), " +
+		"percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY value) FROM metrics" + w.String() + group
+	rows, err := s.pool.Query(ctx, sql, w.args...)
+	out, err := collect(rows, err, func(row pgx.CollectableRow) (store.Aggregate, error) {
+		var a store.Aggregate
+		var p []float64
+		err := row.Scan(&a.Start, &a.Count, &a.Sum, &a.Avg, &a.Min, &a.Max, &p)
+		a.Start = a.Start.UTC()
+		if err == nil && len(p) == 3 {
+			a.P50, a.P95, a.P99 = p[0], p[1], p[2]
+		}
+		return a, err
+	})
+	return out, wrap("aggregate", err)
+}
+
+// pruneSQL deletes old traces and their spans in one statement, so that no
+// span of a deleted trace is left behind, then old events and points.
+const pruneSQL = `
+WITH t AS (DELETE FROM traces WHERE end_time < $1 RETURNING trace_id),
+     s AS (DELETE FROM spans USING t WHERE spans.trace_id = t.trace_id RETURNING 1),
+     e AS (DELETE FROM events WHERE timestamp < $1 RETURNING 1),
+     m AS (DELETE FROM metrics WHERE timestamp < $1 RETURNING 1)
+SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM s), (SELECT count(*) FROM e), (SELECT count(*) FROM m)`
+
+// Prune deletes what the contract says, in one transaction.
+func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult, error) {
+	var r store.PruneResult
+	if err := s.open(ctx); err != nil {
+		return r, err
+	}
+	err := s.pool.QueryRow(ctx, pruneSQL, before).Scan(&r.Traces, &r.Spans, &r.Events, &r.Metrics)
+	if err != nil {
+		return store.PruneResult{}, wrap("prune", err)
+	}
+	return r, nil
+}
+
+// ReadAll pages through each table by primary key, so no cursor stays open
+// while fn runs.
+func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch) error) error {
+	if batchSize <= 0 {
+		return fmt.Errorf("%w: batch size %d", store.ErrInvalid, batchSize)
+	}
+	if err := s.open(ctx); err != nil {
+		return err
+	}
+	err := pages(ctx, s, "SELECT "+spanCols+" FROM spans WHERE span_id > $1 ORDER BY span_id LIMIT $2",
+		"", batchSize, readSpan, func(sp store.Span) any { return sp.SpanID },
+		func(p []store.Span) error { return fn(&store.Batch{Spans: p}) })
+	if err == nil {
+		err = pages(ctx, s, "SELECT "+eventCols+" FROM events WHERE event_id > $1::uuid ORDER BY event_id LIMIT $2",
+			zeroUUID, batchSize, readEvent, func(e store.Event) any { return e.EventID },
+			func(p []store.Event) error { return fn(&store.Batch{Events: p}) })
+	}
+	if err == nil {
+		err = pages(ctx, s, "SELECT "+metricCols+" FROM metrics WHERE metric_id > $1::uuid ORDER BY metric_id LIMIT $2",
+			zeroUUID, batchSize, readMetric, func(m store.Metric) any { return m.MetricID },
+			func(p []store.Metric) error { return fn(&store.Batch{Metrics: p}) })
+	}
+	return err
+}
+
+// zeroUUID starts a page walk; the all-zero id itself is never a record,
+// because the sink draws ids at random.
+const zeroUUID = "00000000000000000000000000000000"
+
+func pages[T any](ctx context.Context, s *Store, sql string, after any, size int,
+	read pgx.RowToFunc[T], key func(T) any, emit func([]T) error) error {
+	for {
+		rows, err := s.pool.Query(ctx, sql, after, size)
+		page, err := collect(rows, err, read)
+		if err != nil {
+			return wrap("read all", err)
+		}
+		if len(page) == 0 {
+			return nil
+		}
+		if err := emit(page); err != nil {
+			return err
+		}
+		after = key(page[len(page)-1])
+	}
+}

@@ -1,0 +1,108 @@
+package postgres
+
+import (
+	"encoding/hex"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+)
+
+// Column lists in the order the read functions scan them.
+const (
+	traceCols  = "trace_id, COALESCE(name, ''), start_time, end_time, duration, status, span_count, attributes"
+	spanCols   = "span_id, trace_id, COALESCE(parent_span_id, ''), name, kind, start_time, end_time, duration, status, status_message, scope, attributes, resource"
+	eventCols  = "event_id, trace_id, COALESCE(span_id, ''), type, name, timestamp, attributes, resource"
+	metricCols = "metric_id, trace_id, name, value, unit, aggregation_type, timestamp, attributes, resource"
+)
+
+// uuidHex is the contract's form of a UUID column: 32 hex digits, or empty
+// for NULL.
+func uuidHex(u pgtype.UUID) string {
+	if !u.Valid {
+		return ""
+	}
+	return hex.EncodeToString(u.Bytes[:])
+}
+
+func utc(t *time.Time) { *t = t.UTC() }
+
+func readTrace(row pgx.CollectableRow) (store.Trace, error) {
+	var t store.Trace
+	var id pgtype.UUID
+	var attrs []byte
+	if err := row.Scan(&id, &t.Name, &t.StartTime, &t.EndTime, &t.Duration, &t.Status, &t.SpanCount, &attrs); err != nil {
+		return t, err
+	}
+	t.TraceID = uuidHex(id)
+	utc(&t.StartTime)
+	utc(&t.EndTime)
+	var err error
+	t.Attributes, err = attrjson.Unmarshal(attrs)
+	return t, err
+}
+
+func readSpan(row pgx.CollectableRow) (store.Span, error) {
+	var sp store.Span
+	var tid pgtype.UUID
+	var attrs, res []byte
+	err := row.Scan(&sp.SpanID, &tid, &sp.ParentSpanID, &sp.Name, &sp.Kind, &sp.StartTime, &sp.EndTime,
+		&sp.Duration, &sp.Status, &sp.StatusMessage, &sp.Scope, &attrs, &res)
+	if err != nil {
+		return sp, err
+	}
+	sp.TraceID = uuidHex(tid)
+	utc(&sp.StartTime)
+	utc(&sp.EndTime)
+	return sp, unmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
+}
+
+func readEvent(row pgx.CollectableRow) (store.Event, error) {
+	var e store.Event
+	var id, tid pgtype.UUID
+	var attrs, res []byte
+	if err := row.Scan(&id, &tid, &e.SpanID, &e.Type, &e.Name, &e.Timestamp, &attrs, &res); err != nil {
+		return e, err
+	}
+	e.EventID, e.TraceID = uuidHex(id), uuidHex(tid)
+	utc(&e.Timestamp)
+	return e, unmarshalPair(attrs, res, &e.Attributes, &e.Resource)
+}
+
+func readMetric(row pgx.CollectableRow) (store.Metric, error) {
+	var m store.Metric
+	var id, tid pgtype.UUID
+	var attrs, res []byte
+	err := row.Scan(&id, &tid, &m.Name, &m.Value, &m.Unit, &m.AggregationType, &m.Timestamp, &attrs, &res)
+	if err != nil {
+		return m, err
+	}
+	m.MetricID, m.TraceID = uuidHex(id), uuidHex(tid)
+	utc(&m.Timestamp)
+	return m, unmarshalPair(attrs, res, &m.Attributes, &m.Resource)
+}
+
+func unmarshalPair(attrs, res []byte, a, r *store.Attributes) error {
+	var err error
+	if *a, err = attrjson.Unmarshal(attrs); err != nil {
+		return err
+	}
+	*r, err = attrjson.Unmarshal(res)
+	return err
+}
+
+// collect reads every row; it returns an empty, non-nil slice when there
+// is none, as the contract asks.
+func collect[T any](rows pgx.Rows, err error, read pgx.RowToFunc[T]) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, read)
+	if out == nil && err == nil {
+		out = []T{}
+	}
+	return out, err
+}

@@ -1,0 +1,19 @@
+-- Per-connection staging tables that COPY fills; their rows vanish at each
+-- commit, so a retried batch never sees a failed attempt's rows.
+CREATE TEMP TABLE stage_spans (
+    span_id TEXT COLLATE "C", trace_id UUID, parent_span_id TEXT COLLATE "C", name TEXT, kind TEXT,
+    start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, duration DOUBLE PRECISION, status TEXT,
+    status_message TEXT, scope TEXT, attributes JSONB, resource JSONB
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE stage_traces (
+    trace_id UUID, name TEXT, start_time TIMESTAMPTZ, end_time TIMESTAMPTZ,
+    status TEXT, attributes JSONB
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE stage_events (
+    event_id UUID, trace_id UUID, span_id TEXT COLLATE "C", type TEXT, name TEXT,
+    timestamp TIMESTAMPTZ, attributes JSONB, resource JSONB
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE stage_metrics (
+    metric_id UUID, trace_id UUID, name TEXT, value DOUBLE PRECISION, unit TEXT,
+    aggregation_type TEXT, timestamp TIMESTAMPTZ, attributes JSONB, resource JSONB
+) ON COMMIT DELETE ROWS;
