@@ -105,14 +105,15 @@ func TestSpecChangeRollsTheConfigHashAndTracksGeneration(t *testing.T) {
 	}
 	got := waitCondition(t, b, telemetryv1alpha1.ConditionProgressing, metav1.ConditionTrue, telemetryv1alpha1.ReasonRollingOut)
 
+	gen := got.Generation
 	got.Spec.Sampling.Rate = "0.5"
 	if err := k8s.Update(context.Background(), got); err != nil {
 		t.Fatal(err)
 	}
 	waitAnnotationChange(t, b, AnnotationConfigHash, before)
 	after := waitCondition(t, b, telemetryv1alpha1.ConditionProgressing, metav1.ConditionTrue, telemetryv1alpha1.ReasonRollingOut)
-	if after.Generation != got.Generation+1 || after.Status.ObservedGeneration != after.Generation {
-		t.Errorf("generation %d, observedGeneration %d; want both %d", after.Generation, after.Status.ObservedGeneration, got.Generation+1)
+	if after.Generation != gen+1 || after.Status.ObservedGeneration != after.Generation {
+		t.Errorf("generation %d, observedGeneration %d; want both %d", after.Generation, after.Status.ObservedGeneration, gen+1)
 	}
 }
 
