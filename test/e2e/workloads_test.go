@@ -83,7 +83,7 @@ func postgres(t *testing.T, ns string) {
 	create(t, deployment(ns, "postgres", labels, nil, c))
 	create(t, &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "postgres", Namespace: ns},
-		Spec: corev1.ServiceSpec{Selector: labels, Ports: []corev1.ServicePort{{Port: 5432, TargetPort: intstr.FromInt32(5432)}}},
+		Spec:       corev1.ServiceSpec{Selector: labels, Ports: []corev1.ServicePort{{Port: 5432, TargetPort: intstr.FromInt32(5432)}}},
 	})
 	eventually(t, 3*time.Minute, "postgres ready", func(ctx context.Context) error {
 		d := &appsv1.Deployment{}
