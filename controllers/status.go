@@ -26,7 +26,29 @@ func (r *TelemetryBackendReconciler) patchStatus(ctx context.Context, b *telemet
 	if err := r.Status().Patch(ctx, b, client.MergeFrom(orig)); err != nil {
 		return fmt.Errorf("patch status: %w", err)
 	}
+	r.recordTransitions(orig, b)
 	return nil
+}
+
+// recordTransitions emits an Event when the backend becomes Degraded (or
+// degrades for another reason) and when it becomes Ready.
+func (r *TelemetryBackendReconciler) recordTransitions(before, after *telemetryv1alpha1.TelemetryBackend) {
+	if r.Recorder == nil {
+		return
+	}
+	changed := func(t string) *metav1.Condition {
+		now, old := meta.FindStatusCondition(after.Status.Conditions, t), meta.FindStatusCondition(before.Status.Conditions, t)
+		if now == nil || now.Status != metav1.ConditionTrue || (old != nil && old.Status == now.Status && old.Reason == now.Reason) {
+			return nil
+		}
+		return now
+	}
+	if c := changed(telemetryv1alpha1.ConditionDegraded); c != nil {
+		r.Recorder.Eventf(after, nil, corev1.EventTypeWarning, c.Reason, "Reconcile", "%s", c.Message)
+	}
+	if c := changed(telemetryv1alpha1.ConditionReady); c != nil {
+		r.Recorder.Eventf(after, nil, corev1.EventTypeNormal, c.Reason, "Reconcile", "%s", c.Message)
+	}
 }
 
 // setStatus derives the status from what the reconcile observed, never from

@@ -8,6 +8,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -94,6 +95,18 @@ func TestMissingSecretKeyIsReported(t *testing.T) {
 	if msg := meta.FindStatusCondition(got.Status.Conditions, telemetryv1alpha1.ConditionDegraded).Message; !containsAll(msg, `no key "url"`) {
 		t.Errorf("Degraded message %q does not name the missing key", msg)
 	}
+	eventually(t, "a Warning Event SecretNotFound on the backend", func() error {
+		var list eventsv1.EventList
+		if err := k8s.List(context.Background(), &list, client.InNamespace(ns)); err != nil {
+			return err
+		}
+		for _, e := range list.Items {
+			if e.Regarding.Name == b.Name && e.Reason == telemetryv1alpha1.ReasonSecretNotFound && e.Type == corev1.EventTypeWarning {
+				return nil
+			}
+		}
+		return fmt.Errorf("none among %d events", len(list.Items))
+	})
 }
 
 func TestSpecChangeRollsTheConfigHashAndTracksGeneration(t *testing.T) {

@@ -68,6 +68,7 @@ func run(m *testing.M) int {
 	if err == nil {
 		err = (&TelemetryBackendReconciler{
 			Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Scheme: scheme, SinkImage: testImage,
+			Recorder: mgr.GetEventRecorder("telemetry-operator"),
 		}).SetupWithManager(mgr)
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -26,6 +27,9 @@ type TelemetryBackendReconciler struct {
 	Scheme    *runtime.Scheme
 	// SinkImage is the sink image of backends that do not set spec.sink.image.
 	SinkImage string
+	// Recorder, when set, turns status transitions into Events on the
+	// backend, for kubectl describe.
+	Recorder events.EventRecorder
 }
 
 // observation is what one reconcile learned, the input of the status.
@@ -53,6 +57,7 @@ type phase func(context.Context, *telemetryv1alpha1.TelemetryBackend, *observati
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=services;configmaps;serviceaccounts;persistentvolumeclaims,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile applies a backend's objects, then writes its status once.
 func (r *TelemetryBackendReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {

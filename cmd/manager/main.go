@@ -32,6 +32,7 @@ func main() {
 		APIReader: mgr.GetAPIReader(),
 		Scheme:    mgr.GetScheme(),
 		SinkImage: opts.sinkImage,
+		Recorder:  mgr.GetEventRecorder("telemetry-operator"),
 	}).SetupWithManager(mgr); err != nil {
 		log.Error(err, "unable to set up the TelemetryBackend controller")
 		os.Exit(1)
