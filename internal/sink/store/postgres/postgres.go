@@ -155,3 +155,9 @@ func wrap(what string, err error) error {
 	}
 	return fmt.Errorf("postgres: %s: %w", what, err)
 }
+
+// PoolSize reports the pool's minimum and maximum connection counts.
+func (s *Store) PoolSize() (minConns, maxConns int32) {
+	c := s.pool.Config()
+	return c.MinConns, c.MaxConns
+}

@@ -2,9 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
@@ -41,7 +44,18 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 		}
 		return nil
 	})
-	return wrap("write", err)
+	return wrap("write", classify(err))
+}
+
+// classify marks errors that retrying the same batch cannot fix: data the
+// server refuses (class 22, such as a NUL byte in text) or cannot index
+// (class 54, such as an oversized key).
+func classify(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "54")) {
+		return fmt.Errorf("%w: %w", store.ErrInvalid, err)
+	}
+	return err
 }
 
 // encoded holds a batch's rows as COPY wants them.

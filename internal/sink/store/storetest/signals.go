@@ -54,15 +54,21 @@ func testQueryMetrics(t *testing.T, s store.Store) {
 		metric(2, "latency", 20, 20, store.Attributes{"route": "/b", "code": int64(500), "ok": false}),
 		metric(3, "latency", 30, 30, store.Attributes{"route": "/a", "weight": 0.1}),
 		withRes,
+		metric(5, "size", 1, 40, store.Attributes{"n": int64(1000000), "w": int64(100)}),
+		metric(6, "size", 1, 41, store.Attributes{"n": 1e6, "w": 100.0}),
 	}})
 	for _, tc := range []struct {
 		name string
 		q    store.MetricQuery
 		want []int
 	}{
-		{"all newest first, ties by id", store.MetricQuery{}, []int{3, 4, 2, 1}},
+		{"all newest first, ties by id", store.MetricQuery{}, []int{6, 5, 3, 4, 2, 1}},
+		{"large int renders in decimal", store.MetricQuery{Attributes: store.AttributeFilter{"n": "1000000"}}, []int{5}},
+		{"large float renders with an exponent", store.MetricQuery{Attributes: store.AttributeFilter{"n": "1e+06"}}, []int{6}},
+		{"small int and integral float render alike", store.MetricQuery{Attributes: store.AttributeFilter{"w": "100"}}, []int{6, 5}},
 		{"by name", store.MetricQuery{Name: "latency"}, []int{3, 2, 1}},
 		{"time", store.MetricQuery{Time: store.TimeRange{From: at(20), To: at(30)}}, []int{2}},
+		{"time from inclusive", store.MetricQuery{Time: store.TimeRange{From: at(30)}}, []int{6, 5, 3, 4}},
 		{"string attribute", store.MetricQuery{Attributes: store.AttributeFilter{"route": "/a"}}, []int{3, 1}},
 		{"int attribute", store.MetricQuery{Attributes: store.AttributeFilter{"code": "500"}}, []int{2}},
 		{"bool attribute", store.MetricQuery{Attributes: store.AttributeFilter{"ok": "true"}}, []int{1}},
