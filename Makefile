@@ -39,15 +39,20 @@ generate: $(CONTROLLER_GEN) ## Generate deepcopy code for the API types.
 	CONTROLLER_GEN=$(CONTROLLER_GEN) hack/generate.sh generate
 
 .PHONY: manifests
-manifests: $(CONTROLLER_GEN) ## Generate the CRD, RBAC and webhook manifests.
+manifests: $(CONTROLLER_GEN) ## Generate the CRD and RBAC manifests and copy them into the Helm chart.
 	CONTROLLER_GEN=$(CONTROLLER_GEN) hack/generate.sh manifests
+	hack/sync-chart.sh
 
 .PHONY: verify
 verify: generate manifests ## Fail when generated files are stale.
-	@if [ -n "$$(git status --porcelain -- api config)" ]; then \
+	@if [ -n "$$(git status --porcelain -- api config charts)" ]; then \
 		echo "generated files are stale; run 'make generate manifests' and commit:"; \
-		git status --porcelain -- api config; git diff --stat -- api config; exit 1; fi
+		git status --porcelain -- api config charts; git diff --stat -- api config charts; exit 1; fi
 	@echo "generated files are up to date"
+
+.PHONY: helm-lint
+helm-lint: $(HELM) ## Lint the Helm chart.
+	$(HELM) lint --strict charts/telemetry-operator
 
 .PHONY: fmt
 fmt: ## Run go fmt.
