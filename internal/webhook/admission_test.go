@@ -23,7 +23,7 @@ import (
 
 // newBackend creates a memory backend; with endpoints, it also writes them
 // to status as the reconciler would.
-func newBackend(t *testing.T, ns, name string, spec func(*telemetryv1alpha1.TelemetryBackendSpec), endpoints *telemetryv1alpha1.Endpoints) {
+func newBackend(t testing.TB, ns, name string, spec func(*telemetryv1alpha1.TelemetryBackendSpec), endpoints *telemetryv1alpha1.Endpoints) {
 	t.Helper()
 	b := &telemetryv1alpha1.TelemetryBackend{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},

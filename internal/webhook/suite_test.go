@@ -122,7 +122,7 @@ func pollUntil(timeout time.Duration, cond func() bool) error {
 }
 
 // newNamespace creates a namespace with the given annotations for one test.
-func newNamespace(t *testing.T, annotations map[string]string) string {
+func newNamespace(t testing.TB, annotations map[string]string) string {
 	t.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "team-", Annotations: annotations}}
 	if err := k8s.Create(context.Background(), ns); err != nil {
