@@ -7,6 +7,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -16,14 +17,21 @@ import (
 )
 
 // patchStatus writes the status computed from the observation, once, and
-// only when it changed.
+// only when it changed. The optimistic lock refuses a status computed from a
+// stale copy of the backend; the reconcile is then retried on the fresh one.
 func (r *TelemetryBackendReconciler) patchStatus(ctx context.Context, b *telemetryv1alpha1.TelemetryBackend, obs *observation) error {
 	orig := b.DeepCopy()
 	setStatus(b, obs)
 	if equality.Semantic.DeepEqual(orig.Status, b.Status) {
 		return nil
 	}
-	if err := r.Status().Patch(ctx, b, client.MergeFrom(orig)); err != nil {
+	err := r.Status().Patch(ctx, b, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
+	if apierrors.IsConflict(err) {
+		// The backend changed since it was read; its watch event brings the
+		// reconcile that writes the status of the newer version.
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("patch status: %w", err)
 	}
 	r.recordTransitions(orig, b)
