@@ -19,10 +19,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 )
 
-// Every replica runs the manager, so each needs to read and write the shared
-// Secret and patch the webhook configuration.
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;update
-// +kubebuilder:rbac:groups=admissionregistration.k8s.io,resources=mutatingwebhookconfigurations,verbs=get;update
+// Its permissions (the Secret in its own namespace, its own webhook
+// configuration by name) are in config/webhook/rbac.yaml rather than in
+// +kubebuilder:rbac markers, which would grant them cluster-wide.
 
 // Options say where the certificate lives and whom it serves.
 type Options struct {
