@@ -118,6 +118,9 @@ envtest: ## Provide kube-apiserver and etcd for envtest in bin/k8s (downloaded, 
 postgres: ## Install PostgreSQL's server binaries for the store tests when missing.
 	@hack/postgres.sh
 
+.PHONY: tools
+tools: $(CONTROLLER_GEN) $(GOLANGCI_LINT) $(KUSTOMIZE) $(KIND) $(HELM) ## Install every pinned tool into bin/.
+
 $(CONTROLLER_GEN):
 	GOBIN=$(LOCALBIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
 
