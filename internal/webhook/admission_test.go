@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
@@ -270,5 +272,39 @@ func TestVariablesFromEnvFromConfigMapsAreNotOverridden(t *testing.T) {
 		"OTEL_SERVICE_NAME", "", "OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTEL_EXPORTER_OTLP_PROTOCOL", "")
 	if diff := cmp.Diff(want, envOf(pod.Spec.Containers[0])); diff != "" {
 		t.Errorf("env (-want +got):\n%s", diff)
+	}
+}
+
+func TestDryRunRecordsNoEvent(t *testing.T) {
+	ns := newNamespace(t, nil)
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "dry", Annotations: annotations(inject.AnnotationInject, "missing")},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "app", Image: "app"}}},
+	}
+	for _, dryRun := range []bool{true, false} {
+		recorder := events.NewFakeRecorder(10)
+		h := *injector
+		h.Events = EventRecorder{Recorder: recorder}
+		req := admissionRequest(t, pod)
+		req.DryRun = &dryRun
+		if resp := h.Handle(context.Background(), req); !resp.Allowed {
+			t.Fatalf("dry run %v: pod denied", dryRun)
+		}
+		want := 1
+		if dryRun {
+			want = 0
+		}
+		if got := len(recorder.Events); got != want {
+			t.Errorf("dry run %v: %d Events recorded, want %d", dryRun, got, want)
+		}
+	}
+}
+
+func TestOutcomesAreCounted(t *testing.T) {
+	before := testutil.ToFloat64(injections.WithLabelValues("error"))
+	ns := newNamespace(t, nil)
+	newPod(t, ns, annotations(inject.AnnotationInject, "missing"))
+	if got := testutil.ToFloat64(injections.WithLabelValues("error")) - before; got != 1 {
+		t.Errorf("error outcomes counted %v times, want 1", got)
 	}
 }

@@ -68,7 +68,10 @@ func (h *PodInjector) Handle(ctx context.Context, req admission.Request) (resp a
 	if !touched {
 		return admission.Allowed("not opted in")
 	}
-	if inject.IsError(o.status) {
+	countOutcome(o.status)
+	// The webhook declares sideEffects None, so a dry run (kubectl apply
+	// --dry-run=server) must not leave an Event behind.
+	if inject.IsError(o.status) && (req.DryRun == nil || !*req.DryRun) {
 		h.Events.Failed(ctx, pod, namespace, o)
 	}
 	patched, err := json.Marshal(pod)
