@@ -27,8 +27,8 @@ type Store struct {
 	seq         uint64
 	traces      map[string]*traceEntry
 	spanTrace   map[string]string // span id to trace id, for idempotent writes
-	events      map[string]eventEntry
-	metrics     map[string]metricEntry
+	events      map[string]*eventEntry
+	metrics     map[string]*metricEntry
 	traceOrder  fifo
 	eventOrder  fifo
 	metricOrder fifo
@@ -61,8 +61,8 @@ func New(limits config.Memory) *Store {
 		limits:    limits,
 		traces:    map[string]*traceEntry{},
 		spanTrace: map[string]string{},
-		events:    map[string]eventEntry{},
-		metrics:   map[string]metricEntry{},
+		events:    map[string]*eventEntry{},
+		metrics:   map[string]*metricEntry{},
 	}
 }
 
@@ -182,7 +182,7 @@ func (s *Store) addEvent(e store.Event) {
 		return
 	}
 	seq := s.nextSeq()
-	s.events[e.EventID] = eventEntry{seq: seq, event: e}
+	s.events[e.EventID] = &eventEntry{seq: seq, event: e}
 	s.eventOrder.push(e.EventID, seq)
 }
 
@@ -191,7 +191,7 @@ func (s *Store) addMetric(m store.Metric) {
 		return
 	}
 	seq := s.nextSeq()
-	s.metrics[m.MetricID] = metricEntry{seq: seq, metric: m}
+	s.metrics[m.MetricID] = &metricEntry{seq: seq, metric: m}
 	s.metricOrder.push(m.MetricID, seq)
 }
 

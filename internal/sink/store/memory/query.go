@@ -16,18 +16,17 @@ func (s *Store) QueryTraces(ctx context.Context, q store.TraceQuery) ([]store.Tr
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	out := []store.Trace{}
+	c := newCollector(q.Limit, len(s.traces), func(a, b *store.Trace) int {
+		return newestFirst(a.StartTime, b.StartTime, a.TraceID, b.TraceID)
+	})
 	for _, e := range s.traces {
 		t := &e.trace
 		if (q.Status == "" || t.Status == q.Status) && (q.Name == "" || t.Name == q.Name) &&
 			q.Time.Contains(t.StartTime) && q.Attributes.Matches(t.Attributes, nil) {
-			out = append(out, *t)
+			c.add(t)
 		}
 	}
-	slices.SortFunc(out, func(a, b store.Trace) int {
-		return newestFirst(a.StartTime, b.StartTime, a.TraceID, b.TraceID)
-	})
-	return limit(out, q.Limit), nil
+	return c.result(), nil
 }
 
 // GetTrace returns a copy of the trace's spans, oldest first.
@@ -59,13 +58,15 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	out := []store.Span{}
+	c := newCollector(q.Limit, len(s.spanTrace), func(a, b *store.Span) int {
+		return newestFirst(a.StartTime, b.StartTime, a.SpanID, b.SpanID)
+	})
 	match := func(e *traceEntry) {
 		for i := range e.spans {
 			sp := &e.spans[i]
 			if (q.Name == "" || sp.Name == q.Name) && q.Time.Contains(sp.StartTime) &&
 				q.Attributes.Matches(sp.Attributes, sp.Resource) {
-				out = append(out, *sp)
+				c.add(sp)
 			}
 		}
 	}
@@ -78,10 +79,7 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 			match(e)
 		}
 	}
-	slices.SortFunc(out, func(a, b store.Span) int {
-		return newestFirst(a.StartTime, b.StartTime, a.SpanID, b.SpanID)
-	})
-	return limit(out, q.Limit), nil
+	return c.result(), nil
 }
 
 // QueryEvents scans every event.
@@ -93,18 +91,17 @@ func (s *Store) QueryEvents(ctx context.Context, q store.EventQuery) ([]store.Ev
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	out := []store.Event{}
+	c := newCollector(q.Limit, len(s.events), func(a, b *store.Event) int {
+		return newestFirst(a.Timestamp, b.Timestamp, a.EventID, b.EventID)
+	})
 	for _, en := range s.events {
 		e := &en.event
 		if (q.TraceID == "" || e.TraceID == q.TraceID) && (q.Type == "" || e.Type == q.Type) &&
 			(q.Name == "" || e.Name == q.Name) && q.Time.Contains(e.Timestamp) {
-			out = append(out, *e)
+			c.add(e)
 		}
 	}
-	slices.SortFunc(out, func(a, b store.Event) int {
-		return newestFirst(a.Timestamp, b.Timestamp, a.EventID, b.EventID)
-	})
-	return limit(out, q.Limit), nil
+	return c.result(), nil
 }
 
 // QueryMetrics scans every metric point.
@@ -113,29 +110,20 @@ func (s *Store) QueryMetrics(ctx context.Context, q store.MetricQuery) ([]store.
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	out := []store.Metric{}
+	c := newCollector(q.Limit, len(s.metrics), func(a, b *store.Metric) int {
+		return newestFirst(a.Timestamp, b.Timestamp, a.MetricID, b.MetricID)
+	})
 	for _, en := range s.metrics {
 		m := &en.metric
 		if (q.Name == "" || m.Name == q.Name) && q.Time.Contains(m.Timestamp) &&
 			q.Attributes.Matches(m.Attributes, m.Resource) {
-			out = append(out, *m)
+			c.add(m)
 		}
 	}
-	slices.SortFunc(out, func(a, b store.Metric) int {
-		return newestFirst(a.Timestamp, b.Timestamp, a.MetricID, b.MetricID)
-	})
-	return limit(out, q.Limit), nil
+	return c.result(), nil
 }
 
 // newestFirst orders by time descending, then id ascending.
 func newestFirst(ta, tb time.Time, ida, idb string) int {
 	return cmp.Or(tb.Compare(ta), cmp.Compare(ida, idb))
-}
-
-func limit[T any](rows []T, n int) []T {
-	n = store.EffectiveLimit(n)
-	if len(rows) > n {
-		return rows[:n:n]
-	}
-	return rows
 }
