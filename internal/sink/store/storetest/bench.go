@@ -113,7 +113,7 @@ func benchPoints(first, n int) []store.Metric {
 	for i := first; i < first+n; i++ {
 		out = append(out, store.Metric{MetricID: fmt.Sprintf("%032x", 0xbf00000000+i), Name: "latency",
 			Value: float64(i%997) / 10, Unit: "ms", AggregationType: store.AggregationGauge,
-			Timestamp: base.Add(time.Duration(i) * 100 * time.Millisecond),
+			Timestamp:  base.Add(time.Duration(i) * 100 * time.Millisecond),
 			Attributes: store.Attributes{"route": []string{"/a", "/b"}[i%2]}})
 	}
 	return out
