@@ -48,8 +48,8 @@ func benchmarkHandle(b *testing.B, nsAnnotations, podAnnotations map[string]stri
 	pct := func(p float64) float64 {
 		return float64(durations[int(p*float64(len(durations)-1))].Nanoseconds()) / 1e3
 	}
-	b.ReportMetric(pct(0.50), "p50-µs/pod")
-	b.ReportMetric(pct(0.99), "p99-µs/pod")
+	b.ReportMetric(pct(0.50), "p50-us/pod")
+	b.ReportMetric(pct(0.99), "p99-us/pod")
 }
 
 func BenchmarkHandleInjectedPod(b *testing.B) {

@@ -121,12 +121,28 @@ func (m *Manager) write(ctx context.Context, s *corev1.Secret, b *Bundle) error 
 		return m.c.Update(ctx, s)
 	}
 	s.ObjectMeta = metav1.ObjectMeta{
-		Namespace: m.opts.Namespace,
-		Name:      m.opts.SecretName,
-		Labels:    map[string]string{"app.kubernetes.io/managed-by": "telemetry-operator"},
+		Namespace:       m.opts.Namespace,
+		Name:            m.opts.SecretName,
+		Labels:          map[string]string{"app.kubernetes.io/managed-by": "telemetry-operator"},
+		OwnerReferences: m.ownedByWebhookConfig(ctx),
 	}
 	s.Type = corev1.SecretTypeTLS
 	return m.c.Create(ctx, s)
+}
+
+// ownedByWebhookConfig makes the Secret a dependent of the webhook
+// configuration, so that uninstalling the operator (which deletes the
+// configuration) garbage-collects the Secret the operator made on its own.
+// Without the configuration the Secret has no owner and simply stays.
+func (m *Manager) ownedByWebhookConfig(ctx context.Context) []metav1.OwnerReference {
+	var cfg admissionregistrationv1.MutatingWebhookConfiguration
+	if err := m.c.Get(ctx, client.ObjectKey{Name: m.opts.WebhookConfigName}, &cfg); err != nil {
+		return nil
+	}
+	return []metav1.OwnerReference{{
+		APIVersion: "admissionregistration.k8s.io/v1", Kind: "MutatingWebhookConfiguration",
+		Name: cfg.Name, UID: cfg.UID,
+	}}
 }
 
 // patchCABundle sets caBundle on every webhook of the configuration. A
