@@ -1,0 +1,179 @@
+// Package pipeline is the sink's buffer between the receivers and the store:
+// it batches records (flushing at a size or an interval, whichever comes
+// first), bounds how many wait, and retries failed store writes until they
+// succeed, so that a request the receivers acknowledged is never lost.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
+)
+
+// Errors of Enqueue. Both are retryable: the receivers turn them into OTLP's
+// retryable responses so that the sender tries again later.
+var (
+	// ErrFull means the queue holds MaxQueue records already.
+	ErrFull = errors.New("the sink's queue is full; retry later")
+	// ErrStopped means the sink is shutting down.
+	ErrStopped = errors.New("the sink is shutting down; retry with another replica or later")
+)
+
+// Backoff bounds between retries of a failed store write.
+const (
+	minBackoff = 50 * time.Millisecond
+	maxBackoff = 5 * time.Second
+)
+
+// Options size the pipeline; they come from the sink configuration's buffer.
+type Options struct {
+	// Size is the number of records that triggers a flush.
+	Size int
+	// Interval flushes whatever is buffered at least this often.
+	Interval time.Duration
+	// MaxQueue bounds the records accepted but not yet stored.
+	MaxQueue int
+}
+
+// Pipeline batches records and writes them to a store with one writer.
+type Pipeline struct {
+	store   store.Store
+	opt     Options
+	metrics *telemetry.Metrics
+	log     *slog.Logger
+
+	mu     sync.Mutex
+	cur    store.Batch
+	ready  []*store.Batch
+	queued int
+	closed bool
+
+	wake   chan struct{}
+	done   chan struct{}
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// New starts a pipeline writing to st.
+func New(st store.Store, opt Options, m *telemetry.Metrics, log *slog.Logger) *Pipeline {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Pipeline{
+		store: st, opt: opt, metrics: m, log: log,
+		wake: make(chan struct{}, 1), done: make(chan struct{}), ctx: ctx, cancel: cancel,
+	}
+	go p.run()
+	return p
+}
+
+// Enqueue accepts a batch, or refuses all of it with ErrFull or ErrStopped.
+// Once it returns nil, the pipeline owns the batch and will store it unless
+// Shutdown runs out of time. A batch larger than MaxQueue is accepted when
+// the queue is empty, so that no request is refused forever.
+func (p *Pipeline) Enqueue(b *store.Batch) error {
+	n := b.Len()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.closed:
+		return ErrStopped
+	case n == 0:
+		return nil
+	case p.queued > 0 && p.queued+n > p.opt.MaxQueue:
+		return ErrFull
+	}
+	p.cur.Spans = append(p.cur.Spans, b.Spans...)
+	p.cur.Events = append(p.cur.Events, b.Events...)
+	p.cur.Metrics = append(p.cur.Metrics, b.Metrics...)
+	p.queued += n
+	p.metrics.QueueLength.Set(float64(p.queued))
+	if p.cur.Len() >= p.opt.Size {
+		p.cutLocked()
+	}
+	return nil
+}
+
+// Len is the number of records accepted and not yet stored.
+func (p *Pipeline) Len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.queued
+}
+
+// Shutdown refuses new records, then writes every queued one. When ctx ends
+// first, it stops retrying, counts what is left as dropped and says so.
+func (p *Pipeline) Shutdown(ctx context.Context) error {
+	p.mu.Lock()
+	p.closed = true
+	p.cutLocked()
+	p.mu.Unlock()
+	p.signal()
+	select {
+	case <-p.done:
+		return nil
+	case <-ctx.Done():
+		left := p.Len()
+		p.cancel()
+		<-p.done
+		return fmt.Errorf("shutdown timed out with %d records not stored: %w", left, ctx.Err())
+	}
+}
+
+// cutLocked moves the buffered records into a batch ready to write.
+func (p *Pipeline) cutLocked() {
+	if p.cur.Len() == 0 {
+		return
+	}
+	b := p.cur
+	p.ready = append(p.ready, &b)
+	p.cur = store.Batch{}
+	p.signal()
+}
+
+// signal wakes the writer without blocking; one pending wake-up is enough.
+func (p *Pipeline) signal() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// next pops a batch to write; more is false once the pipeline is closed and
+// empty.
+func (p *Pipeline) next() (b *store.Batch, more bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.ready) > 0 {
+		b, p.ready = p.ready[0], p.ready[1:]
+		return b, true
+	}
+	return nil, !p.closed
+}
+
+func (p *Pipeline) run() {
+	defer close(p.done)
+	tick := time.NewTicker(p.opt.Interval)
+	defer tick.Stop()
+	for {
+		b, more := p.next()
+		switch {
+		case b != nil:
+			p.write(b)
+		case !more:
+			return
+		default:
+			select {
+			case <-p.wake:
+			case <-tick.C:
+				p.mu.Lock()
+				p.cutLocked()
+				p.mu.Unlock()
+			}
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
+)
+
+// flakyStore records metric points by id and fails every Write while failing
+// is set. It stands in for a store only to make writes fail on demand; the
+// real stores are exercised by the app's end-to-end tests.
+type flakyStore struct {
+	store.Store
+	mu      sync.Mutex
+	failing bool
+	ids     map[string]bool
+	writes  int
+}
+
+func (s *flakyStore) Write(_ context.Context, b *store.Batch) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes++
+	if s.failing {
+		return errors.New("store down")
+	}
+	for _, m := range b.Metrics {
+		s.ids[m.MetricID] = true
+	}
+	return nil
+}
+
+func (s *flakyStore) set(failing bool) { s.mu.Lock(); s.failing = failing; s.mu.Unlock() }
+
+func (s *flakyStore) stored() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.ids) }
+
+func newPipeline(t *testing.T, opt pipeline.Options) (*pipeline.Pipeline, *flakyStore) {
+	t.Helper()
+	st := &flakyStore{ids: map[string]bool{}}
+	p := pipeline.New(st, opt, telemetry.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
+	return p, st
+}
+
+var seq int
+
+func points(n int) *store.Batch {
+	b := &store.Batch{}
+	for range n {
+		seq++
+		b.Metrics = append(b.Metrics, store.Metric{MetricID: fmt.Sprintf("m%d", seq), Name: "x"})
+	}
+	return b
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestFlushesWhenTheBufferReachesItsSize(t *testing.T) {
+	p, st := newPipeline(t, pipeline.Options{Size: 3, Interval: time.Hour, MaxQueue: 100})
+	for range 3 {
+		if err := p.Enqueue(points(1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "3 stored records without waiting for the interval", func() bool { return st.stored() == 3 })
+}
+
+func TestFlushesAPartialBufferAfterTheInterval(t *testing.T) {
+	p, st := newPipeline(t, pipeline.Options{Size: 1000, Interval: 10 * time.Millisecond, MaxQueue: 2000})
+	if err := p.Enqueue(points(1)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the partial batch", func() bool { return st.stored() == 1 })
+}
+
+func TestAFullQueueRefusesAndEveryAcceptedRecordIsStoredAfterRecovery(t *testing.T) {
+	p, st := newPipeline(t, pipeline.Options{Size: 5, Interval: time.Millisecond, MaxQueue: 20})
+	st.set(true)
+	accepted := 0
+	var err error
+	for err == nil {
+		if err = p.Enqueue(points(5)); err == nil {
+			accepted += 5
+		}
+	}
+	if !errors.Is(err, pipeline.ErrFull) || accepted != 20 {
+		t.Fatalf("after accepting %d records got %v, want ErrFull after 20", accepted, err)
+	}
+	st.set(false)
+	waitFor(t, "the queue to drain", func() bool { return p.Len() == 0 })
+	if got := st.stored(); got != accepted {
+		t.Fatalf("stored %d records, acknowledged %d", got, accepted)
+	}
+	if err := p.Enqueue(points(5)); err != nil {
+		t.Fatalf("after recovery Enqueue = %v", err)
+	}
+}
+
+func TestShutdownStoresEverythingAndThenRefuses(t *testing.T) {
+	p, st := newPipeline(t, pipeline.Options{Size: 1000, Interval: time.Hour, MaxQueue: 100000})
+	for range 100 {
+		if err := p.Enqueue(points(7)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := st.stored(); got != 700 {
+		t.Fatalf("stored %d of 700 records", got)
+	}
+	if err := p.Enqueue(points(1)); !errors.Is(err, pipeline.ErrStopped) {
+		t.Fatalf("Enqueue after Shutdown = %v, want ErrStopped", err)
+	}
+}
+
+func TestShutdownGivesUpWhenItsContextEndsAndSaysSo(t *testing.T) {
+	p, st := newPipeline(t, pipeline.Options{Size: 1, Interval: time.Hour, MaxQueue: 100})
+	st.set(true)
+	if err := p.Enqueue(points(2)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	waitFor(t, "a failed write", func() bool { st.mu.Lock(); defer st.mu.Unlock(); return st.writes > 0 })
+	cancel()
+	if err := p.Shutdown(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Shutdown = %v, want an error wrapping context.Canceled", err)
+	}
+}

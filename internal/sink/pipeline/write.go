@@ -1,0 +1,63 @@
+package pipeline
+
+import (
+	"errors"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
+)
+
+// write stores one batch, retrying with exponential backoff: stores are
+// idempotent by record id, so writing the same batch again is safe. It gives
+// up only on an error retrying cannot fix, or when Shutdown runs out of time.
+func (p *Pipeline) write(b *store.Batch) {
+	backoff := minBackoff
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		err := p.store.Write(p.ctx, b)
+		if err == nil {
+			p.metrics.FlushLatency.Observe(time.Since(start).Seconds())
+			p.count(b, p.storedCounter())
+			return
+		}
+		p.metrics.WriteErrors.Inc()
+		if errors.Is(err, store.ErrInvalid) {
+			p.log.Error("store rejected a batch; dropping it", "records", b.Len(), "error", err)
+			p.count(b, p.droppedCounter(telemetry.ReasonRejected))
+			return
+		}
+		p.log.Warn("store write failed; retrying", "records", b.Len(), "attempt", attempt, "backoff", backoff, "error", err)
+		select {
+		case <-time.After(backoff):
+		case <-p.ctx.Done():
+			p.count(b, p.droppedCounter(telemetry.ReasonShutdown))
+			return
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+}
+
+// count adds a finished batch to a per-signal counter and takes it off the
+// queue.
+func (p *Pipeline) count(b *store.Batch, add func(signal string, n int)) {
+	add(telemetry.SignalSpans, len(b.Spans))
+	add(telemetry.SignalEvents, len(b.Events))
+	add(telemetry.SignalMetrics, len(b.Metrics))
+	p.mu.Lock()
+	p.queued -= b.Len()
+	p.metrics.QueueLength.Set(float64(p.queued))
+	p.mu.Unlock()
+}
+
+func (p *Pipeline) storedCounter() func(string, int) {
+	return func(signal string, n int) {
+		p.metrics.Stored.WithLabelValues(signal).Add(float64(n))
+	}
+}
+
+func (p *Pipeline) droppedCounter(reason string) func(string, int) {
+	return func(signal string, n int) {
+		p.metrics.Dropped.WithLabelValues(signal, reason).Add(float64(n))
+	}
+}

@@ -1,0 +1,99 @@
+package receiver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/encoding"
+	_ "google.golang.org/grpc/encoding/gzip" // Registers gzip, which OTLP exporters may use.
+	"google.golang.org/grpc/mem"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
+)
+
+// GRPCServer returns a gRPC server with the OTLP trace, metrics and logs
+// services. Messages above the size limit are refused by gRPC itself with
+// RESOURCE_EXHAUSTED (without retry info, so exporters do not retry them);
+// undecodable ones get INVALID_ARGUMENT.
+func (r *Receiver) GRPCServer() *grpc.Server {
+	s := grpc.NewServer(grpc.MaxRecvMsgSize(r.maxBytes), grpc.ForceServerCodecV2(rawCodec{encoding.GetCodecV2("proto")}))
+	s.RegisterService(r.serviceDesc("opentelemetry.proto.collector.trace.v1.TraceService", r.traces()), r)
+	s.RegisterService(r.serviceDesc("opentelemetry.proto.collector.metrics.v1.MetricsService", r.metricsSignal()), r)
+	s.RegisterService(r.serviceDesc("opentelemetry.proto.collector.logs.v1.LogsService", r.logs()), r)
+	return s
+}
+
+// serviceDesc describes one OTLP service whose Export method receives the
+// raw request bytes: gRPC's own decoding would report a malformed message as
+// INTERNAL, where the sender's mistake is INVALID_ARGUMENT.
+func (r *Receiver) serviceDesc(name string, sig signal) *grpc.ServiceDesc {
+	return &grpc.ServiceDesc{
+		ServiceName: name,
+		HandlerType: (*any)(nil),
+		Methods: []grpc.MethodDesc{{
+			MethodName: "Export",
+			Handler: func(_ any, _ context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
+				var raw rawMessage
+				if err := dec(&raw); err != nil {
+					return nil, err
+				}
+				return r.grpcExport(sig, raw)
+			},
+		}},
+	}
+}
+
+func (r *Receiver) grpcExport(sig signal, raw rawMessage) (any, error) {
+	msg := sig.newRequest()
+	if err := proto.Unmarshal(raw, msg); err != nil {
+		r.metrics.RejectedRequests.WithLabelValues(protocolGRPC, reasonMalformed).Inc()
+		return nil, status.Error(codes.InvalidArgument, fmt.Sprintf("cannot decode the OTLP request: %v", err))
+	}
+	err := r.queue.Enqueue(sig.convert(msg))
+	if err == nil {
+		return sig.response, nil
+	}
+	return nil, r.grpcRefusal(err)
+}
+
+// grpcRefusal maps a pipeline refusal to OTLP's retryable gRPC errors: a
+// full queue is RESOURCE_EXHAUSTED and shutting down UNAVAILABLE, both with
+// a RetryInfo detail that tells the exporter when to try again.
+func (r *Receiver) grpcRefusal(err error) error {
+	r.metrics.RejectedRequests.WithLabelValues(protocolGRPC, refusalReason(err)).Inc()
+	code := codes.Unavailable
+	if errors.Is(err, pipeline.ErrFull) {
+		code = codes.ResourceExhausted
+	}
+	st, detailErr := status.New(code, err.Error()).WithDetails(&errdetails.RetryInfo{RetryDelay: durationpb.New(r.retryAfter)})
+	if detailErr != nil {
+		return status.Error(code, err.Error())
+	}
+	return st.Err()
+}
+
+// rawMessage is a request left undecoded by gRPC.
+type rawMessage []byte
+
+// rawCodec hands requests over as bytes and encodes responses with the
+// protobuf codec.
+type rawCodec struct{ proto encoding.CodecV2 }
+
+func (c rawCodec) Marshal(v any) (mem.BufferSlice, error) { return c.proto.Marshal(v) }
+
+func (c rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if raw, ok := v.(*rawMessage); ok {
+		*raw = data.Materialize()
+		return nil
+	}
+	return c.proto.Unmarshal(data, v)
+}
+
+func (c rawCodec) Name() string { return c.proto.Name() }

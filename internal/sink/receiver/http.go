@@ -1,0 +1,169 @@
+package receiver
+
+import (
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
+)
+
+// OTLP/HTTP content types.
+const (
+	contentProtobuf = "application/x-protobuf"
+	contentJSON     = "application/json"
+)
+
+// The JSON decoder ignores unknown fields, as the OTLP specification
+// requires of receivers, so newer SDKs keep working.
+var jsonDecoder = protojson.UnmarshalOptions{DiscardUnknown: true}
+
+// HTTPHandler serves OTLP/HTTP on /v1/traces, /v1/metrics and /v1/logs.
+func (r *Receiver) HTTPHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/v1/traces", r.httpSignal(r.traces()))
+	mux.Handle("/v1/metrics", r.httpSignal(r.metricsSignal()))
+	mux.Handle("/v1/logs", r.httpSignal(r.logs()))
+	return mux
+}
+
+// httpError is a refusal with its HTTP status and reason.
+type httpError struct {
+	status int
+	reason string
+	err    error
+}
+
+func (r *Receiver) httpSignal(sig signal) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "OTLP/HTTP accepts only POST", http.StatusMethodNotAllowed)
+			return
+		}
+		contentType, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+		msg, herr := r.decode(req, contentType, sig)
+		if herr == nil {
+			herr = r.httpEnqueue(w, sig, msg)
+		}
+		if herr != nil {
+			r.metrics.RejectedRequests.WithLabelValues(protocolHTTP, herr.reason).Inc()
+			writeStatus(w, contentType, herr)
+			return
+		}
+		writeMessage(w, contentType, http.StatusOK, sig.response)
+	}
+}
+
+// decode reads, decompresses and unmarshals the request body within the
+// size limit.
+func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (proto.Message, *httpError) {
+	if contentType != contentProtobuf && contentType != contentJSON {
+		return nil, &httpError{http.StatusUnsupportedMediaType, reasonMediaType,
+			fmt.Errorf("content type %q is not OTLP; use %s or %s", contentType, contentProtobuf, contentJSON)}
+	}
+	body, herr := r.readBody(req)
+	if herr != nil {
+		return nil, herr
+	}
+	msg := sig.newRequest()
+	var err error
+	if contentType == contentJSON {
+		if err = jsonDecoder.Unmarshal(body, msg); err == nil {
+			err = hexIDs(msg)
+		}
+	} else {
+		err = proto.Unmarshal(body, msg)
+	}
+	if err != nil {
+		return nil, &httpError{http.StatusBadRequest, reasonMalformed, fmt.Errorf("cannot decode the OTLP request: %w", err)}
+	}
+	return msg, nil
+}
+
+// readBody reads the body, gunzipping it when it says so, refusing more than
+// the limit before or after decompression.
+func (r *Receiver) readBody(req *http.Request) ([]byte, *httpError) {
+	var body io.Reader = http.MaxBytesReader(nil, req.Body, int64(r.maxBytes))
+	switch enc := req.Header.Get("Content-Encoding"); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return nil, tooLargeOr(err, "the gzip body is invalid")
+		}
+		defer func() { _ = zr.Close() }()
+		body = zr
+	default:
+		return nil, &httpError{http.StatusUnsupportedMediaType, reasonMediaType,
+			fmt.Errorf("content encoding %q is not supported; use gzip or none", enc)}
+	}
+	data, err := io.ReadAll(io.LimitReader(body, int64(r.maxBytes)+1))
+	if err != nil {
+		return nil, tooLargeOr(err, "cannot read the request body")
+	}
+	if len(data) > r.maxBytes {
+		return nil, tooLarge(r.maxBytes)
+	}
+	return data, nil
+}
+
+func tooLarge(limit int) *httpError {
+	return &httpError{http.StatusRequestEntityTooLarge, reasonTooLarge,
+		fmt.Errorf("the request exceeds the sink's limit of %d bytes (server.maxMessageBytes)", limit)}
+}
+
+func tooLargeOr(err error, what string) *httpError {
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return tooLarge(int(maxErr.Limit))
+	}
+	return &httpError{http.StatusBadRequest, reasonMalformed, fmt.Errorf("%s: %w", what, err)}
+}
+
+// httpEnqueue maps a pipeline refusal to OTLP's retryable HTTP statuses:
+// 429 for a full queue, 503 while shutting down, both with Retry-After.
+func (r *Receiver) httpEnqueue(w http.ResponseWriter, sig signal, msg proto.Message) *httpError {
+	err := r.queue.Enqueue(sig.convert(msg))
+	if err == nil {
+		return nil
+	}
+	code := http.StatusServiceUnavailable
+	if errors.Is(err, pipeline.ErrFull) {
+		code = http.StatusTooManyRequests
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(r.retryAfter.Seconds()))))
+	return &httpError{code, refusalReason(err), err}
+}
+
+// writeStatus answers with a google.rpc.Status in the request's encoding, as
+// OTLP/HTTP specifies.
+func writeStatus(w http.ResponseWriter, contentType string, herr *httpError) {
+	code := codes.InvalidArgument
+	if herr.status == http.StatusTooManyRequests || herr.status == http.StatusServiceUnavailable {
+		code = codes.Unavailable
+	}
+	writeMessage(w, contentType, herr.status, &spb.Status{Code: int32(code), Message: herr.err.Error()})
+}
+
+func writeMessage(w http.ResponseWriter, contentType string, status int, m proto.Message) {
+	var body []byte
+	if contentType == contentProtobuf {
+		body, _ = proto.Marshal(m)
+	} else {
+		contentType = contentJSON
+		body, _ = protojson.Marshal(m)
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
