@@ -1,0 +1,66 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"net/http"
+	"testing"
+	"time"
+
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// traceRequest builds one trace of n spans whose trace id's low half is
+// seq, so that tests choose the ids and sampling decisions are reproducible.
+func traceRequest(seq uint64, n int) *coltracepb.ExportTraceServiceRequest {
+	tid := make([]byte, 16)
+	binary.BigEndian.PutUint64(tid[:8], seq)
+	binary.BigEndian.PutUint64(tid[8:], seq*0x9E3779B97F4A7C15) // Spread over the id space.
+	start := uint64(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	var spans []*tracepb.Span
+	for i := range n {
+		sid := make([]byte, 8)
+		binary.BigEndian.PutUint64(sid, seq<<8|uint64(i+1))
+		sp := &tracepb.Span{TraceId: tid, SpanId: sid, Name: "op", StartTimeUnixNano: start, EndTimeUnixNano: start + 1000}
+		if i > 0 {
+			sp.ParentSpanId = spans[0].SpanId
+		}
+		spans = append(spans, sp)
+	}
+	return &coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
+		ScopeSpans: []*tracepb.ScopeSpans{{Spans: spans}},
+	}}}
+}
+
+// postTrace sends one trace over OTLP/HTTP protobuf and requires a 200.
+func postTrace(t *testing.T, base string, seq uint64, n int) {
+	t.Helper()
+	if code := postOTLP(t, base, traceRequest(seq, n)); code != http.StatusOK {
+		t.Fatalf("POST trace %d: %d", seq, code)
+	}
+}
+
+func postOTLP(t *testing.T, base string, req proto.Message) int {
+	t.Helper()
+	body, err := proto.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(base+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+func httpGetStatus(url string) int {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
