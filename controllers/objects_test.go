@@ -127,14 +127,14 @@ func checkPorts(t *testing.T, ns string, b *telemetryv1alpha1.TelemetryBackend, 
 	if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: ResourceName(b)}, &svc); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
+	got := make([]string, 0, len(svc.Spec.Ports))
 	for _, p := range svc.Spec.Ports {
 		got = append(got, fmt.Sprintf("%s:%d", p.Name, p.Port))
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Service ports (-want +got):\n%s", diff)
 	}
-	got = nil
+	got = make([]string, 0, len(want))
 	for _, p := range d.Spec.Template.Spec.Containers[0].Ports {
 		got = append(got, fmt.Sprintf("%s:%d", p.Name, p.ContainerPort))
 	}

@@ -41,8 +41,9 @@ func secretUses(b *telemetryv1alpha1.TelemetryBackend) []secretUse {
 // SecretNames are the names of the Secrets a backend references, the values
 // of the field index that maps a Secret to its backends.
 func SecretNames(b *telemetryv1alpha1.TelemetryBackend) []string {
-	var names []string
-	for _, u := range secretUses(b) {
+	uses := secretUses(b)
+	names := make([]string, 0, len(uses))
+	for _, u := range uses {
 		names = append(names, u.name)
 	}
 	return names

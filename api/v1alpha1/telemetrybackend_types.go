@@ -224,7 +224,3 @@ type TelemetryBackendList struct {
 	// items are the TelemetryBackends.
 	Items []TelemetryBackend `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&TelemetryBackend{}, &TelemetryBackendList{})
-}
