@@ -9,6 +9,7 @@ import (
 
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -63,4 +64,13 @@ func httpGetStatus(url string) int {
 	}
 	_ = resp.Body.Close()
 	return resp.StatusCode
+}
+
+func jsonBody(t *testing.T, m proto.Message) *bytes.Reader {
+	t.Helper()
+	b, err := protojson.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.NewReader(b)
 }
