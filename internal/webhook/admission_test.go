@@ -83,9 +83,9 @@ func envOf(c corev1.Container) map[string]string {
 	return out
 }
 
-// defaultEnv is what a container named container gets from a backend with
+// defaultEnv is what a container named app gets from a backend with
 // the API defaults at endpoint.
-func defaultEnv(endpoint, service, container string) map[string]string {
+func defaultEnv(endpoint, service string) map[string]string {
 	return map[string]string{
 		"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
 		"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
@@ -95,7 +95,7 @@ func defaultEnv(endpoint, service, container string) map[string]string {
 		inject.EnvPodUID:              "field:metadata.uid",
 		inject.EnvNodeName:            "field:spec.nodeName",
 		"OTEL_RESOURCE_ATTRIBUTES": "k8s.namespace.name=$(OTEL_K8S_NAMESPACE),k8s.pod.name=$(OTEL_K8S_POD_NAME)," +
-			"k8s.pod.uid=$(OTEL_K8S_POD_UID),k8s.node.name=$(OTEL_K8S_NODE_NAME),k8s.container.name=" + container,
+			"k8s.pod.uid=$(OTEL_K8S_POD_UID),k8s.node.name=$(OTEL_K8S_NODE_NAME),k8s.container.name=app",
 		"OTEL_TRACES_SAMPLER":             "parentbased_traceidratio",
 		"OTEL_TRACES_SAMPLER_ARG":         "1",
 		"OTEL_BSP_SCHEDULE_DELAY":         "5000",
@@ -268,7 +268,7 @@ func TestVariablesFromEnvFromConfigMapsAreNotOverridden(t *testing.T) {
 			LocalObjectReference: corev1.LocalObjectReference{Name: "otel"},
 		}}},
 	})
-	want := with(defaultEnv("", "", "app"),
+	want := with(defaultEnv("", ""),
 		"OTEL_SERVICE_NAME", "", "OTEL_EXPORTER_OTLP_ENDPOINT", "", "OTEL_EXPORTER_OTLP_PROTOCOL", "")
 	if diff := cmp.Diff(want, envOf(pod.Spec.Containers[0])); diff != "" {
 		t.Errorf("env (-want +got):\n%s", diff)

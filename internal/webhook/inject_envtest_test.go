@@ -45,16 +45,16 @@ func TestPodsCreatedThroughTheAPIServerAreInjected(t *testing.T) {
 	}{
 		{name: `"true" picks the only backend, endpoint from status`, podAnn: annotations(inject.AnnotationInject, "true"), status: true,
 			want: func(ns string) want {
-				return want{"injected", ns + "/sink", map[string]map[string]string{"app": defaultEnv("http://sink.status:4317", "worker", "app")}}
+				return want{"injected", ns + "/sink", map[string]map[string]string{"app": defaultEnv("http://sink.status:4317", "worker")}}
 			}},
 		{name: "a name picks that backend; no status yet uses the Service convention", podAnn: annotations(inject.AnnotationInject, "sink"),
 			want: func(ns string) want {
-				return want{"injected", ns + "/sink", map[string]map[string]string{"app": defaultEnv("http://sink-sink."+ns+".svc:4317", "worker", "app")}}
+				return want{"injected", ns + "/sink", map[string]map[string]string{"app": defaultEnv("http://sink-sink."+ns+".svc:4317", "worker")}}
 			}},
 		{name: "namespace/name reaches another namespace with its sampling, buffer, signals and metadata",
 			podAnn: annotations(inject.AnnotationInject, shared+"/central"),
 			want: func(ns string) want {
-				env := with(defaultEnv("http://central-sink.obs.svc:4317", "worker", "app"),
+				env := with(defaultEnv("http://central-sink.obs.svc:4317", "worker"),
 					"OTEL_TRACES_SAMPLER_ARG", "0.1", "OTEL_BSP_SCHEDULE_DELAY", "1500", "OTEL_BLRP_SCHEDULE_DELAY", "1500",
 					"OTEL_METRIC_EXPORT_INTERVAL", "1500", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "512", "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", "512",
 					"OTEL_METRICS_EXPORTER", "none", "OTEL_LOGS_EXPORTER", "none")
@@ -63,7 +63,7 @@ func TestPodsCreatedThroughTheAPIServerAreInjected(t *testing.T) {
 			}},
 		{name: "namespace opt-in covers pods without the annotation", nsAnn: annotations(inject.AnnotationInject, "true"), status: true,
 			want: func(ns string) want {
-				return want{"injected", ns + "/sink", map[string]map[string]string{"app": defaultEnv("http://sink.status:4317", "worker", "app")}}
+				return want{"injected", ns + "/sink", map[string]map[string]string{"app": defaultEnv("http://sink.status:4317", "worker")}}
 			}},
 		{name: "pod false beats namespace true", nsAnn: annotations(inject.AnnotationInject, "true"),
 			podAnn: annotations(inject.AnnotationInject, "false"),
@@ -77,21 +77,21 @@ func TestPodsCreatedThroughTheAPIServerAreInjected(t *testing.T) {
 			containers: []corev1.Container{{Name: "app", Image: "app"}, {Name: "proxy", Image: "proxy"}},
 			want: func(ns string) want {
 				return want{"injected", ns + "/sink", map[string]map[string]string{
-					"app": defaultEnv("http://sink.status:4317", "worker", "app"), "proxy": {}}}
+					"app": defaultEnv("http://sink.status:4317", "worker"), "proxy": {}}}
 			}},
 		{name: "pre-set variables are left alone", status: true, podAnn: annotations(inject.AnnotationInject, "true"),
 			containers: []corev1.Container{{Name: "app", Image: "app", Env: []corev1.EnvVar{
 				{Name: "OTEL_SERVICE_NAME", Value: "mine"}, {Name: "OTEL_EXPORTER_OTLP_ENDPOINT", Value: "http://mine:4318"},
 				{Name: "OTEL_TRACES_SAMPLER_ARG", Value: "0.5"}}}},
 			want: func(ns string) want {
-				return want{"injected", ns + "/sink", map[string]map[string]string{"app": with(defaultEnv("", "", "app"),
+				return want{"injected", ns + "/sink", map[string]map[string]string{"app": with(defaultEnv("", ""),
 					"OTEL_SERVICE_NAME", "mine", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://mine:4318", "OTEL_EXPORTER_OTLP_PROTOCOL", "",
 					"OTEL_TRACES_SAMPLER", "", "OTEL_TRACES_SAMPLER_ARG", "0.5")}}
 			}},
 		{name: "http/protobuf uses the HTTP endpoint", status: true,
 			podAnn: annotations(inject.AnnotationInject, "true", inject.AnnotationProtocol, "http/protobuf"),
 			want: func(ns string) want {
-				return want{"injected", ns + "/sink", map[string]map[string]string{"app": with(defaultEnv("http://sink.status:4318", "worker", "app"),
+				return want{"injected", ns + "/sink", map[string]map[string]string{"app": with(defaultEnv("http://sink.status:4318", "worker"),
 					"OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")}}
 			}},
 	}
