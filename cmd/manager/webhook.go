@@ -79,7 +79,12 @@ func setupWebhooks(mgr ctrl.Manager, w *webhookOptions) error {
 	default:
 		return fmt.Errorf("--webhook-cert-mode=%q: want %s or %s", w.certMode, certModeSelf, certModeCertManager)
 	}
-	return podwebhook.Setup(ctx, mgr)
+	if err := podwebhook.Setup(ctx, mgr); err != nil {
+		return err
+	}
+	// A replica is ready only once it serves TLS, so the webhook Service
+	// never sends the API server to one that would time out.
+	return mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker())
 }
 
 // ownNamespace is $POD_NAMESPACE, else the in-cluster service account's
