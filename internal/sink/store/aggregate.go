@@ -9,8 +9,8 @@ import (
 
 // Validate refuses what the AggregateQuery doc calls invalid.
 func (q AggregateQuery) Validate() error {
-	if q.Name == "" || q.Step < 0 {
-		return fmt.Errorf("%w: aggregation needs a metric name and a step of zero or more", ErrInvalid)
+	if q.Name == "" || q.Step < 0 || q.Step%time.Microsecond != 0 {
+		return fmt.Errorf("%w: aggregation needs a metric name and a step of zero or more whole microseconds", ErrInvalid)
 	}
 	return nil
 }

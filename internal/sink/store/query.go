@@ -70,7 +70,8 @@ type MetricQuery struct {
 // Step (bucket start = floor(ts/Step)*Step) and buckets come oldest first,
 // empty buckets omitted. With Step zero there is one bucket whose Start is
 // the earliest matching point; no matching point gives no bucket. An empty
-// Name or a negative Step is ErrInvalid.
+// Name, or a Step that is negative or not whole microseconds (PostgreSQL's
+// interval precision), is ErrInvalid.
 type AggregateQuery struct {
 	Name       string
 	Time       TimeRange

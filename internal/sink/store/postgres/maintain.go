@@ -22,9 +22,6 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 	var w where
 	start, group := "min(timestamp)", " HAVING count(*) > 0"
 	if q.Step > 0 {
-		if q.Step%time.Microsecond != 0 {
-			return nil, fmt.Errorf("%w: step %s is not whole microseconds", store.ErrInvalid, q.Step)
-		}
 		start = "date_bin(" + w.arg(q.Step) + "::interval, timestamp, TIMESTAMPTZ 'epoch')"
 		group = " GROUP BY 1 ORDER BY 1"
 	}

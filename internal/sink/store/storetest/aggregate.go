@@ -111,4 +111,6 @@ func testAggregateInvalid(t *testing.T, s store.Store) {
 	wantErr(t, "no name", err, store.ErrInvalid)
 	_, err = s.AggregateMetrics(ctx(t), store.AggregateQuery{Name: "m", Step: -time.Second})
 	wantErr(t, "negative step", err, store.ErrInvalid)
+	_, err = s.AggregateMetrics(ctx(t), store.AggregateQuery{Name: "m", Step: 1500 * time.Nanosecond})
+	wantErr(t, "step finer than a microsecond", err, store.ErrInvalid)
 }
