@@ -9,6 +9,7 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/otlp"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/postgres"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/sqlite"
 )
@@ -37,7 +38,10 @@ func OpenStore(ctx context.Context, cfg *config.Config, env Env) (store.Store, e
 		}
 		return postgres.Open(ctx, url)
 	case config.TypeOTLP:
-		return nil, errors.New("type otlp: the export-only backend is not available in this build")
+		return otlp.New(ctx, otlp.Options{
+			Endpoint: cfg.OTLP.Endpoint, Protocol: cfg.OTLP.Protocol, Insecure: cfg.OTLP.Insecure,
+			Timeout: cfg.OTLP.Timeout.Duration, Headers: Headers(env.Environ()),
+		})
 	}
 	return nil, fmt.Errorf("type: unknown backend %q", cfg.Type)
 }

@@ -78,8 +78,8 @@ func logTime(lr *logspb.LogRecord) time.Time {
 // no field for, as attributes unless the record already uses those keys.
 func withBody(attrs store.Attributes, lr *logspb.LogRecord) store.Attributes {
 	extra := map[string]any{}
-	if lr.GetBody() != nil {
-		extra["log.body"] = value(lr.GetBody())
+	if body := value(lr.GetBody()); body != nil {
+		extra["log.body"] = body
 	}
 	if s := lr.GetSeverityText(); s != "" {
 		extra["log.severity"] = s
