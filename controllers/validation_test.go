@@ -53,6 +53,7 @@ func TestInvalidBackendsAreRefusedWithTheFieldToFix(t *testing.T) {
 		{"export interval zero", `{type: memory, memory: {}, buffer: {exportInterval: 0s}}`, []string{"spec.buffer.exportInterval", "positive duration"}},
 		{"export interval not a duration", `{type: memory, memory: {}, buffer: {exportInterval: 5 seconds}}`, []string{"spec.buffer.exportInterval", "such as 5s"}},
 		{"queue smaller than a batch", `{type: memory, memory: {}, buffer: {size: 100, maxQueue: 10}}`, []string{"spec.buffer.maxQueue", "at least buffer.size"}},
+		{"batch larger than the default queue", `{type: memory, memory: {}, buffer: {size: 200000}}`, []string{"spec.buffer.maxQueue", "raise buffer.maxQueue"}},
 		{"sqlite with two replicas", `{type: sqlite, sqlite: {}, sink: {replicas: 2}}`, []string{"spec.sink.replicas", "SQLite has one writer"}},
 		{"memory with three replicas", `{type: memory, memory: {}, sink: {replicas: 3}}`, []string{"spec.sink.replicas", "use postgresql or otlp"}},
 		{"otlp endpoint without scheme", `{type: otlp, otlp: {endpoint: "tempo:4317"}}`, []string{"spec.otlp.endpoint", "http:// or https:// URL"}},

@@ -97,7 +97,7 @@ type Sampling struct {
 
 // Buffer batches records: a batch is written when it holds size records or
 // when exportInterval has passed, whichever comes first.
-// +kubebuilder:validation:XValidation:rule="!has(self.maxQueue) || !has(self.size) || self.maxQueue >= self.size",message="maxQueue must be at least buffer.size",fieldPath=".maxQueue"
+// +kubebuilder:validation:XValidation:rule="!has(self.size) || (has(self.maxQueue) ? self.maxQueue >= self.size : self.size <= 100000)",message="maxQueue (default 100000) must be at least buffer.size; raise buffer.maxQueue or lower buffer.size",fieldPath=".maxQueue"
 type Buffer struct {
 	// Size is the number of records written per batch.
 	// +kubebuilder:default=100
