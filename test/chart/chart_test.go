@@ -17,11 +17,13 @@ func TestDefaultsRenderTheWholeOperator(t *testing.T) {
 		"ClusterRole/" + release + "-manager", "ClusterRole/" + release + "-metrics-auth",
 		"ClusterRole/" + release + "-metrics-reader", "ClusterRoleBinding/" + release + "-manager",
 		"ClusterRoleBinding/" + release + "-metrics-auth",
+		"ClusterRole/" + release + "-webhook-cabundle", "ClusterRoleBinding/" + release + "-webhook-cabundle",
 		"CustomResourceDefinition/telemetrybackends.telemetry.spark.dev",
 		"Deployment/" + release, "MutatingWebhookConfiguration/" + release + "-pod-injection",
 		"Role/" + release + "-namespaced", "RoleBinding/" + release + "-namespaced",
 		"Service/" + release + "-metrics", "Service/" + release + "-webhook", "ServiceAccount/" + release,
 	}
+	slices.Sort(want)
 	if diff := cmp.Diff(want, r.keys()); diff != "" {
 		t.Errorf("rendered objects (-want +got):\n%s", diff)
 	}
