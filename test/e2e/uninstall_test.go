@@ -11,6 +11,7 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -34,6 +35,10 @@ func helmUninstallLeavesOnlyKept(t *testing.T) {
 		{&admissionregistrationv1.MutatingWebhookConfiguration{}, client.ObjectKey{Name: prefix + "-pod-injection"}},
 		{&rbacv1.ClusterRole{}, client.ObjectKey{Name: prefix + "-manager"}},
 		{&rbacv1.ClusterRoleBinding{}, client.ObjectKey{Name: prefix + "-manager"}},
+		{&rbacv1.ClusterRole{}, client.ObjectKey{Name: prefix + "-webhook-cabundle"}},
+		// The self-managed certificate's Secret is owned by the webhook
+		// configuration, so it goes with it.
+		{&corev1.Secret{}, client.ObjectKey{Namespace: operatorNS, Name: prefix + "-webhook-cert"}},
 	}
 	eventually(t, 2*time.Minute, "the release's objects deleted", func(ctx context.Context) error {
 		for _, g := range gone {
