@@ -18,6 +18,6 @@ metadata:
     pod-security.kubernetes.io/enforce: restricted
 YAML
 	"$ROOT/bin/helm" template telemetry-operator "$ROOT/charts/telemetry-operator" \
-		--namespace "$NS" --set image.repository="${IMG%:*}" --set image.tag="${IMG##*:}"
+		--namespace "$NS" --kube-version "${KUBE_VERSION:-1.37.0}" --set image.repository="${IMG%:*}" --set image.tag="${IMG##*:}"
 } >"$ROOT/dist/install.yaml"
 echo "wrote dist/install.yaml ($(grep -c '^kind:' "$ROOT/dist/install.yaml") objects)"
