@@ -75,17 +75,27 @@ func New(c client.Client, opts Options) *Manager {
 // Ensure makes the Secret hold a valid certificate, writes it to CertDir and
 // puts the CA bundle into the webhook configuration.
 func (m *Manager) Ensure(ctx context.Context) error {
-	b, err := m.ensureSecret(ctx)
+	b, err := m.ensureFiles(ctx)
 	if err != nil {
-		return fmt.Errorf("webhook certificate secret: %w", err)
-	}
-	if err := writeFiles(m.opts.CertDir, b); err != nil {
-		return fmt.Errorf("writing webhook certificate: %w", err)
+		return err
 	}
 	if err := m.patchCABundle(ctx, b.CABundle); err != nil {
 		return fmt.Errorf("patching caBundle of %s: %w", m.opts.WebhookConfigName, err)
 	}
 	return nil
+}
+
+// ensureFiles is Ensure without the caBundle: what the webhook server needs
+// to start.
+func (m *Manager) ensureFiles(ctx context.Context) (*Bundle, error) {
+	b, err := m.ensureSecret(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("webhook certificate secret: %w", err)
+	}
+	if err := writeFiles(m.opts.CertDir, b); err != nil {
+		return nil, fmt.Errorf("writing webhook certificate: %w", err)
+	}
+	return b, nil
 }
 
 // ensureSecret creates the Secret or renews its content. Create and Update
@@ -199,15 +209,23 @@ func writeFiles(dir string, b *Bundle) error {
 }
 
 // Setup makes sure the certificate files exist before the webhook server
-// starts (it fails without them) and adds the periodic check to mgr.
+// starts (it fails without them) and adds the periodic check to mgr. A
+// caBundle that cannot be patched yet (configuration not created, or
+// permission missing) is logged and retried by the periodic check rather
+// than stopping the manager, whose reconciler does not depend on it.
 func Setup(ctx context.Context, mgr manager.Manager, opts Options) error {
 	c, err := client.New(mgr.GetConfig(), client.Options{Scheme: mgr.GetScheme()})
 	if err != nil {
 		return err
 	}
 	m := New(c, opts)
-	if err := m.Ensure(ctx); err != nil {
+	b, err := m.ensureFiles(ctx)
+	if err != nil {
 		return err
+	}
+	if err := m.patchCABundle(ctx, b.CABundle); err != nil {
+		log.FromContext(ctx).Error(err, "webhook caBundle not patched; retrying every check interval",
+			"configuration", opts.WebhookConfigName)
 	}
 	return mgr.Add(m)
 }

@@ -16,14 +16,19 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
 const testNamespace = "webhook-system"
 
-// k8s talks to the envtest API server that every test of the package shares.
-var k8s client.Client
+var (
+	// k8s talks to the envtest API server that every test of the package shares.
+	k8s client.Client
+	// restConfig reaches the same API server, for managers.
+	restConfig *rest.Config
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -40,6 +45,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "start envtest:", err)
 		return 1
 	}
+	restConfig = cfg
 	defer func() { _ = env.Stop() }()
 	if k8s, err = client.New(cfg, client.Options{Scheme: clientgoscheme.Scheme}); err != nil {
 		fmt.Fprintln(os.Stderr, "client:", err)
