@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	sigsyaml "sigs.k8s.io/yaml"
 
@@ -70,10 +72,11 @@ func TestInvalidBackendsAreRefusedWithTheFieldToFix(t *testing.T) {
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := k8s.Create(context.Background(), backendFromYAML(t, ns, "invalid-"+string(rune('a'+i)), tc.spec))
+			err := k8s.Create(context.Background(), backendFromYAML(t, ns, fmt.Sprintf("invalid-%d", i), tc.spec))
 			if err == nil {
 				t.Fatalf("the API server accepted %s", tc.spec)
 			}
+			t.Log(err)
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error does not say %q:\n%v", w, err)
@@ -83,14 +86,39 @@ func TestInvalidBackendsAreRefusedWithTheFieldToFix(t *testing.T) {
 	}
 }
 
-func TestTypeCannotChange(t *testing.T) {
+func TestImmutableFieldsCannotChange(t *testing.T) {
 	ns := newNamespace(t)
-	b := minimal(ns, "fixed", telemetryv1alpha1.TypeMemory)
-	create(t, b)
-	b.Spec.Type, b.Spec.Memory, b.Spec.SQLite = telemetryv1alpha1.TypeSQLite, nil, &telemetryv1alpha1.SQLiteSpec{}
-	err := k8s.Update(context.Background(), b)
-	if err == nil || !strings.Contains(err.Error(), "spec.type") || !strings.Contains(err.Error(), "create a new TelemetryBackend") {
-		t.Fatalf("changing the type gave %v, want a refusal naming spec.type and saying to create a new backend", err)
+	tests := []struct {
+		name   string
+		typ    telemetryv1alpha1.BackendType
+		change func(b *telemetryv1alpha1.TelemetryBackend)
+		want   []string
+	}{
+		{"type", telemetryv1alpha1.TypeMemory, func(b *telemetryv1alpha1.TelemetryBackend) {
+			b.Spec.Type, b.Spec.Memory, b.Spec.SQLite = telemetryv1alpha1.TypeSQLite, nil, &telemetryv1alpha1.SQLiteSpec{}
+		}, []string{"spec.type", "create a new TelemetryBackend"}},
+		{"storage class", telemetryv1alpha1.TypeSQLite, func(b *telemetryv1alpha1.TelemetryBackend) {
+			b.Spec.SQLite.Storage.StorageClassName = ptr.To("slow")
+		}, []string{"spec.sqlite.storage.storageClassName", "cannot change"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := minimal(ns, "immutable-"+string(tc.typ), tc.typ)
+			if tc.typ == telemetryv1alpha1.TypeSQLite {
+				b.Spec.SQLite.Storage.StorageClassName = ptr.To("fast")
+			}
+			create(t, b)
+			tc.change(b)
+			err := k8s.Update(context.Background(), b)
+			if err == nil {
+				t.Fatal("the API server accepted the change")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not say %q:\n%v", w, err)
+				}
+			}
+		})
 	}
 }
 
