@@ -68,7 +68,7 @@ func Shared(t testing.TB) *Server {
 		if dsn := os.Getenv(EnvDSN); dsn != "" {
 			shared.srv = &Server{adminURL: dsn, external: true}
 		} else {
-			shared.srv, shared.err = start()
+			shared.srv, shared.err = start(false)
 		}
 	}
 	if shared.err != nil {

@@ -27,6 +27,7 @@ type Server struct {
 
 	bindir, dir string
 	port        int
+	durable     bool // keep PostgreSQL's default fsync and commit settings
 	cred        *syscall.Credential // the postgres user's, when running as root
 
 	mu     sync.Mutex
@@ -38,7 +39,20 @@ type Server struct {
 // which the test may Stop and Start; it is removed when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s, err := start()
+	return newServer(t, false)
+}
+
+// NewDurable is New with PostgreSQL's default durability (fsync and
+// synchronous commit on), for benchmarks whose figures must hold for a
+// production server.
+func NewDurable(t testing.TB) *Server {
+	t.Helper()
+	return newServer(t, true)
+}
+
+func newServer(t testing.TB, durable bool) *Server {
+	t.Helper()
+	s, err := start(durable)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
@@ -55,12 +69,12 @@ func (s *Server) URL() string { return s.adminURL }
 // Port is the TCP port the server listens on, the same after a restart.
 func (s *Server) Port() int { return s.port }
 
-func start() (*Server, error) {
+func start(durable bool) (*Server, error) {
 	bindir, err := findBindir()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{bindir: bindir}
+	s := &Server{bindir: bindir, durable: durable}
 	if s.dir, err = os.MkdirTemp("", "pgtest-"); err != nil {
 		return nil, err
 	}
@@ -164,11 +178,14 @@ func (s *Server) Start() error {
 		return err
 	}
 	defer func() { _ = logf.Close() }()
-	// Durability is off: a test database never outlives a crash.
-	cmd := s.command("postgres", "-D", s.data(), "-p", strconv.Itoa(s.port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="+s.dir,
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-		"-c", "max_connections=200")
+	args := []string{"-D", s.data(), "-p", strconv.Itoa(s.port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + s.dir,
+		"-c", "max_connections=200"}
+	if !s.durable {
+		// A test database never outlives a crash.
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	cmd := s.command("postgres", args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
