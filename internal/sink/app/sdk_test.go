@@ -23,7 +23,8 @@ import (
 
 var sdkResource = resource.NewSchemaless(attribute.String("service.name", "checkout"))
 
-// exporters builds the SDK's OTLP exporters for one protocol.
+// exporters builds the SDK's OTLP exporters for one protocol; traces are
+// gzip-compressed and metrics are not, so both encodings are exercised.
 func exporters(t *testing.T, a *app.App, protocol string) (sdktrace.SpanExporter, sdkmetric.Exporter) {
 	t.Helper()
 	ctx := context.Background()
@@ -33,12 +34,14 @@ func exporters(t *testing.T, a *app.App, protocol string) (sdktrace.SpanExporter
 		err error
 	)
 	if protocol == "grpc" {
-		te, err = otlptracegrpc.New(ctx, otlptracegrpc.WithEndpoint(a.Addrs().GRPC), otlptracegrpc.WithInsecure())
+		te, err = otlptracegrpc.New(ctx, otlptracegrpc.WithEndpoint(a.Addrs().GRPC), otlptracegrpc.WithInsecure(),
+			otlptracegrpc.WithCompressor("gzip"))
 		if err == nil {
 			me, err = otlpmetricgrpc.New(ctx, otlpmetricgrpc.WithEndpoint(a.Addrs().GRPC), otlpmetricgrpc.WithInsecure())
 		}
 	} else {
-		te, err = otlptracehttp.New(ctx, otlptracehttp.WithEndpoint(a.Addrs().HTTP), otlptracehttp.WithInsecure())
+		te, err = otlptracehttp.New(ctx, otlptracehttp.WithEndpoint(a.Addrs().HTTP), otlptracehttp.WithInsecure(),
+			otlptracehttp.WithCompression(otlptracehttp.GzipCompression))
 		if err == nil {
 			me, err = otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpoint(a.Addrs().HTTP), otlpmetrichttp.WithInsecure())
 		}
