@@ -73,7 +73,7 @@ func OpenURL(ctx context.Context, url string) (store.Store, error) {
 	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
 		return postgres.Open(ctx, url)
 	}
-	return nil, errors.New("store URL must be memory:, sqlite:///path/to.db, sqlite:relative.db or postgresql://...")
+	return nil, errors.New("store URL must be memory:, sqlite:///path/to.db, sqlite:relative.db or postgresql://user:pass@host/db")
 }
 
 func openSQLite(ctx context.Context, path string) (store.Store, error) {

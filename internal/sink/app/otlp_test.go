@@ -20,7 +20,7 @@ func traceRequest(seq uint64, n int) *coltracepb.ExportTraceServiceRequest {
 	binary.BigEndian.PutUint64(tid[:8], seq)
 	binary.BigEndian.PutUint64(tid[8:], seq*0x9E3779B97F4A7C15) // Spread over the id space.
 	start := uint64(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
-	var spans []*tracepb.Span
+	spans := make([]*tracepb.Span, 0, n)
 	for i := range n {
 		sid := make([]byte, 8)
 		binary.BigEndian.PutUint64(sid, seq<<8|uint64(i+1))

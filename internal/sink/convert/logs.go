@@ -11,8 +11,8 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
-// ReasonNotEvent: a log record without an event name is not an event, and
-// the sink stores nothing else from logs.
+// ReasonNotEvent is the drop reason of a log record without an event name:
+// it is not an event, and the sink stores nothing else from logs.
 const ReasonNotEvent = "not_event"
 
 // Logs converts a log export: records that carry an event name (the

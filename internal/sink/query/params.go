@@ -56,7 +56,9 @@ func (p *params) fail(name, problem string) {
 
 func (p *params) str(name string) string { return p.values.Get(name) }
 
-func (p *params) int(name string) int {
+// limit reads the row limit.
+func (p *params) limit() int {
+	const name = "limit"
 	s := p.values.Get(name)
 	if s == "" {
 		return 0

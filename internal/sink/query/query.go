@@ -50,7 +50,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 
 func (h *Handler) traces(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r, "limit", "status", "name", "from", "to")
-	q := store.TraceQuery{Limit: p.int("limit"), Status: p.str("status"), Name: p.str("name"),
+	q := store.TraceQuery{Limit: p.limit(), Status: p.str("status"), Name: p.str("name"),
 		Time: p.timeRange(), Attributes: p.attrs()}
 	if q.Status != "" && q.Status != store.TraceCompleted && q.Status != store.TraceFailed {
 		p.fail("status", "must be completed or failed")
@@ -79,7 +79,7 @@ func (h *Handler) trace(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) spans(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r, "limit", "traceId", "name", "from", "to")
-	q := store.SpanQuery{Limit: p.int("limit"), TraceID: p.traceID(), Name: p.str("name"),
+	q := store.SpanQuery{Limit: p.limit(), TraceID: p.traceID(), Name: p.str("name"),
 		Time: p.timeRange(), Attributes: p.attrs()}
 	if p.err != nil {
 		writeError(w, p.err)
@@ -91,7 +91,7 @@ func (h *Handler) spans(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r, "limit", "traceId", "type", "name", "from", "to")
-	q := store.EventQuery{Limit: p.int("limit"), TraceID: p.traceID(), Type: p.str("type"),
+	q := store.EventQuery{Limit: p.limit(), TraceID: p.traceID(), Type: p.str("type"),
 		Name: p.str("name"), Time: p.timeRange()}
 	p.noAttrs()
 	if p.err != nil {
@@ -104,7 +104,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) metrics(w http.ResponseWriter, r *http.Request) {
 	p := newParams(r, "limit", "name", "from", "to")
-	q := store.MetricQuery{Limit: p.int("limit"), Name: p.str("name"), Time: p.timeRange(), Attributes: p.attrs()}
+	q := store.MetricQuery{Limit: p.limit(), Name: p.str("name"), Time: p.timeRange(), Attributes: p.attrs()}
 	if p.err != nil {
 		writeError(w, p.err)
 		return

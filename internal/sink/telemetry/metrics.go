@@ -10,6 +10,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
+// labelSignal names the signal label; its values follow.
+const labelSignal = "signal"
+
 // Signal label values.
 const (
 	SignalSpans   = "spans"
@@ -51,16 +54,16 @@ func New() *Metrics {
 		Registry: prometheus.NewRegistry(),
 		Received: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sink_received_records_total", Help: "Records received over OTLP, by signal.",
-		}, []string{"signal"}),
+		}, []string{labelSignal}),
 		SampledOut: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sink_sampled_out_records_total", Help: "Records not kept by trace sampling, by signal.",
-		}, []string{"signal"}),
+		}, []string{labelSignal}),
 		Stored: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sink_stored_records_total", Help: "Records the store accepted, by signal.",
-		}, []string{"signal"}),
+		}, []string{labelSignal}),
 		Dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sink_dropped_records_total", Help: "Accepted records not stored, by signal and reason.",
-		}, []string{"signal", "reason"}),
+		}, []string{labelSignal, "reason"}),
 		RejectedRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sink_rejected_requests_total", Help: "OTLP requests refused, by protocol and reason.",
 		}, []string{"protocol", "reason"}),

@@ -132,7 +132,7 @@ func (e *exporters) traces(ctx context.Context, rs []*tracepb.ResourceSpans) err
 }
 
 func (e *exporters) metrics(ctx context.Context, rms []*metricdata.ResourceMetrics) error {
-	var errs []error
+	errs := make([]error, 0, len(rms))
 	for _, rm := range rms {
 		errs = append(errs, e.metric.Export(ctx, rm))
 	}
