@@ -31,13 +31,11 @@ func SinkConfig(b *telemetryv1alpha1.TelemetryBackend) (*config.Config, error) {
 			MaxQueue:       int(ptr.Deref(s.Buffer.MaxQueue, 0)),
 		},
 	}
-	if s.Sampling.Rate != "" {
-		rate, err := strconv.ParseFloat(s.Sampling.Rate, 64)
-		if err != nil {
-			return nil, fmt.Errorf("sampling.rate: %q is not a decimal number", s.Sampling.Rate)
-		}
-		c.Sampling.Rate = &rate
+	rate, err := samplingRate(s.Sampling.Rate)
+	if err != nil {
+		return nil, err
 	}
+	c.Sampling.Rate = rate
 	if r := s.Retention; r != nil {
 		c.Retention = config.Retention{MaxAge: duration(r.MaxAge), Interval: duration(r.Interval)}
 	}
@@ -47,6 +45,18 @@ func SinkConfig(b *telemetryv1alpha1.TelemetryBackend) (*config.Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// samplingRate parses the API's decimal string; empty means the default.
+func samplingRate(s string) (*float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	rate, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, fmt.Errorf("sampling.rate: %q is not a decimal number", s)
+	}
+	return &rate, nil
 }
 
 // setBlocks copies the type-specific blocks; secrets stay out; the sink

@@ -106,23 +106,28 @@ func (r *TelemetryBackendReconciler) applyObjects(ctx context.Context, b *teleme
 	}
 	errs = append(errs, r.apply(ctx, b, Service(b)))
 	if obs.configErr == nil {
-		cm, err := ConfigMap(b, obs.config)
-		if err == nil {
-			err = r.apply(ctx, b, cm)
-		}
-		errs = append(errs, err)
-		if err == nil && obs.secretErr == nil {
-			in := DeploymentInputs{DefaultImage: r.SinkImage, ConfigHash: ConfigHash(cm), SecretHash: obs.secretHash}
-			d := Deployment(b, in)
-			if err := r.apply(ctx, b, d); err != nil {
-				errs = append(errs, err)
-			} else {
-				obs.deployment = d
-			}
-		}
+		errs = append(errs, r.applySink(ctx, b, obs))
 	}
 	obs.applyErr = errors.Join(errs...)
 	return obs.applyErr
+}
+
+// applySink applies the ConfigMap and, unless a Secret is missing, the
+// Deployment whose pod template carries the ConfigMap's and Secrets' hashes.
+func (r *TelemetryBackendReconciler) applySink(ctx context.Context, b *telemetryv1alpha1.TelemetryBackend, obs *observation) error {
+	cm, err := ConfigMap(b, obs.config)
+	if err != nil {
+		return err
+	}
+	if err := r.apply(ctx, b, cm); err != nil || obs.secretErr != nil {
+		return err
+	}
+	d := Deployment(b, DeploymentInputs{DefaultImage: r.SinkImage, ConfigHash: ConfigHash(cm), SecretHash: obs.secretHash})
+	if err := r.apply(ctx, b, d); err != nil {
+		return err
+	}
+	obs.deployment = d
+	return nil
 }
 
 // observeDeployment reads the Deployment when it was not applied in this
