@@ -71,7 +71,7 @@ test: envtest postgres ## Install what the tests need, then run every test.
 	KUBEBUILDER_ASSETS="$$(hack/envtest.sh)" go test $(GO_TEST_FLAGS) ./... -count=1
 
 .PHONY: bench
-bench: postgres ## Run the store and sink benchmarks and print one table.
+bench: envtest postgres ## Benchmark the sink (ingest and queries per store, one table), the stores and the webhook.
 	hack/bench.sh
 
 ##@ Build

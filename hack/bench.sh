@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make bench: the sink measured as users run it (test/bench: a real sink
+# process per store, OTLP/gRPC load from another process, queries over HTTP
+# with the store filled), then the Go benchmarks of the stores and of the
+# webhook's admission handler. Knobs: BENCH_STORES, BENCH_DURATION,
+# BENCH_SPANS, BENCH_POINTS, BENCH_WORKERS, BENCH_QUERIES, BENCH_OUT.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+echo "== sink: ingest and query table (test/bench)"
+go test -tags bench ./test/bench/ -run TestBenchTable -count=1 -timeout 90m -v 2>&1 \
+	| grep -v -e '^=== RUN' -e '^--- PASS' -e '^PASS$' -e '^ok '
+
+echo "== stores: go test -bench (each on 10k records; TELEMETRY_BENCH_LARGE=1 adds 1M)"
+go test -run '^$' -bench . -benchtime "${BENCH_TIME:-2s}" ./internal/sink/store/memory/ ./internal/sink/store/sqlite/ ./internal/sink/store/postgres/ \
+	| grep -E '^(Benchmark|goos|cpu)' | sort -u
+
+echo "== webhook: admission handler per pod"
+KUBEBUILDER_ASSETS="$(hack/envtest.sh)" go test -run '^$' -bench . -benchtime 2000x ./internal/webhook/ \
+	| grep -E '^Benchmark'

@@ -1,0 +1,163 @@
+// Package loadgen drives an OTLP receiver at saturation with pre-encoded
+// requests, so that the generator spends almost no CPU per span and what is
+// measured is the receiver. Every request carries fresh trace and span ids
+// (stores deduplicate by id, so replaying the same spans would flatter
+// them): ids are patched into a template's encoded bytes in place.
+package loadgen
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	collectormetrics "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
+	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
+)
+
+// Shape is what one trace request holds: Traces traces of SpansPerTrace
+// spans (a root and its children), each span with Attributes attributes.
+type Shape struct {
+	Traces        int
+	SpansPerTrace int
+	Attributes    int
+}
+
+// Spans is the number of spans per request.
+func (s Shape) Spans() int { return s.Traces * s.SpansPerTrace }
+
+// template is an encoded request and where its ids sit in the bytes.
+type template struct {
+	raw       []byte
+	traceAt   [][]int // per trace: offsets of its 16-byte id
+	spanAt    [][]int // per span: offsets of its 8-byte id (as id and as parent)
+	spanTrace []int   // trace index of each span
+}
+
+// TraceTemplate encodes one ExportTraceServiceRequest of the given shape.
+func TraceTemplate(s Shape) (*template, error) {
+	now := uint64(time.Now().UnixNano())
+	req := &collectortrace.ExportTraceServiceRequest{}
+	scope := &tracepb.ScopeSpans{}
+	req.ResourceSpans = []*tracepb.ResourceSpans{{
+		Resource:   &resourcepb.Resource{Attributes: []*commonpb.KeyValue{str("service.name", "loadgen")}},
+		ScopeSpans: []*tracepb.ScopeSpans{scope},
+	}}
+	t := &template{}
+	var traceIDs [][]byte
+	var spanIDs [][]byte
+	for ti := 0; ti < s.Traces; ti++ {
+		tid := marker(16, len(traceIDs))
+		traceIDs = append(traceIDs, tid)
+		var root []byte
+		for si := 0; si < s.SpansPerTrace; si++ {
+			sid := marker(8, 1000+len(spanIDs))
+			spanIDs = append(spanIDs, sid)
+			t.spanTrace = append(t.spanTrace, ti)
+			sp := &tracepb.Span{
+				TraceId: tid, SpanId: sid, Name: fmt.Sprintf("op-%d", si),
+				Kind:              tracepb.Span_SPAN_KIND_INTERNAL,
+				StartTimeUnixNano: now + uint64(si)*1000, EndTimeUnixNano: now + uint64(si)*1000 + 50_000,
+			}
+			if si == 0 {
+				root, sp.Name, sp.Kind = sid, "request", tracepb.Span_SPAN_KIND_SERVER
+			} else {
+				sp.ParentSpanId = root
+			}
+			for a := 0; a < s.Attributes; a++ {
+				sp.Attributes = append(sp.Attributes, str(fmt.Sprintf("attr.%d", a), fmt.Sprintf("value-%d", a)))
+			}
+			scope.Spans = append(scope.Spans, sp)
+		}
+	}
+	raw, err := proto.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	t.raw = raw
+	for _, id := range traceIDs {
+		t.traceAt = append(t.traceAt, offsets(raw, id))
+	}
+	for _, id := range spanIDs {
+		t.spanAt = append(t.spanAt, offsets(raw, id))
+	}
+	return t, nil
+}
+
+// Request returns the n-th request: the template with ids unique to n.
+func (t *template) Request(n uint64, buf []byte) []byte {
+	buf = append(buf[:0], t.raw...)
+	for i, at := range t.traceAt {
+		id := TraceID(n, i)
+		for _, o := range at {
+			copy(buf[o:o+16], id[:])
+		}
+	}
+	for i, at := range t.spanAt {
+		var id [8]byte
+		binary.BigEndian.PutUint64(id[:], n<<20|uint64(i)+1)
+		for _, o := range at {
+			copy(buf[o:o+8], id[:])
+		}
+	}
+	return buf
+}
+
+// TraceID is the id of the i-th trace of the n-th request, so that a query
+// benchmark can ask for traces it knows are stored.
+func TraceID(n uint64, i int) [16]byte {
+	var id [16]byte
+	binary.BigEndian.PutUint64(id[:8], n+1)
+	binary.BigEndian.PutUint64(id[8:], uint64(i)<<32|0x5eed)
+	return id
+}
+
+// MetricsRequest encodes one ExportMetricsServiceRequest of points gauge
+// points named name, spread over the past hour with distinct attributes.
+func MetricsRequest(name string, points int, n uint64) ([]byte, error) {
+	now := time.Now()
+	gauge := &metricspb.Gauge{}
+	for i := 0; i < points; i++ {
+		ts := now.Add(-time.Duration((int(n)*points+i)%3600) * time.Second)
+		gauge.DataPoints = append(gauge.DataPoints, &metricspb.NumberDataPoint{
+			TimeUnixNano: uint64(ts.UnixNano()),
+			Value:        &metricspb.NumberDataPoint_AsDouble{AsDouble: float64((int(n)*points + i) % 1000)},
+			Attributes:   []*commonpb.KeyValue{str("point", fmt.Sprint(int(n)*points+i))},
+		})
+	}
+	req := &collectormetrics.ExportMetricsServiceRequest{ResourceMetrics: []*metricspb.ResourceMetrics{{
+		Resource: &resourcepb.Resource{Attributes: []*commonpb.KeyValue{str("service.name", "loadgen")}},
+		ScopeMetrics: []*metricspb.ScopeMetrics{{Metrics: []*metricspb.Metric{{
+			Name: name, Unit: "ms", Data: &metricspb.Metric_Gauge{Gauge: gauge},
+		}}}},
+	}}}
+	return proto.Marshal(req)
+}
+
+// marker is a recognisable id that cannot occur elsewhere in the encoding.
+func marker(size, i int) []byte {
+	b := bytes.Repeat([]byte{0xA5}, size)
+	binary.BigEndian.PutUint32(b[size-4:], uint32(0xC0DE0000+i))
+	return b
+}
+
+func offsets(raw, id []byte) []int {
+	var out []int
+	for from := 0; ; {
+		i := bytes.Index(raw[from:], id)
+		if i < 0 {
+			return out
+		}
+		out = append(out, from+i)
+		from += i + len(id)
+	}
+}
+
+func str(k, v string) *commonpb.KeyValue {
+	return &commonpb.KeyValue{Key: k, Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: v}}}
+}

@@ -1,0 +1,146 @@
+//go:build bench
+
+package bench
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/test/bench/loadgen"
+)
+
+type ingestResult struct {
+	requests   uint64 // trace requests acknowledged so far (ids 0..requests-1 are stored)
+	spans      uint64
+	wall       time.Duration
+	cpuSeconds float64
+	refused    uint64
+	dropped    float64
+}
+
+// spansPerCore is acknowledged spans per CPU-second of the sink process.
+func (r ingestResult) spansPerCore() float64 { return float64(r.spans) / r.cpuSeconds }
+
+// measureIngest saturates the sink's OTLP/gRPC receiver for the configured
+// time, waits until every acknowledged span is stored, and charges the sink
+// the CPU it used from the first request to the last store write.
+func measureIngest(t *testing.T, p benchParams, s *Sink) ingestResult {
+	ctx := context.Background()
+	tmpl, err := loadgen.TraceTemplate(p.shape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu0, err := CPUSeconds(s.PID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := loadgen.Run(ctx, loadgen.Options{GRPCAddr: s.GRPCAddr, Workers: p.workers, Duration: p.duration},
+		"/v1/traces", tmpl.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Failed > 0 {
+		t.Fatalf("%d requests failed, last: %v\n%s", res.Failed, res.LastError, s.Log())
+	}
+	spans := res.Acked * uint64(p.shape.Spans())
+	if _, err := s.WaitStored(ctx, float64(spans), 5*time.Minute); err != nil {
+		t.Fatalf("acknowledged spans not all stored: %v", err)
+	}
+	cpu1, _ := CPUSeconds(s.PID())
+	dropped, _ := s.Dropped(ctx)
+	if dropped != 0 {
+		t.Errorf("the sink dropped %v accepted records", dropped)
+	}
+	return ingestResult{requests: res.Acked, spans: spans, wall: res.Elapsed,
+		cpuSeconds: cpu1 - cpu0, refused: res.Refused, dropped: dropped}
+}
+
+type latency struct{ p50, p99 time.Duration }
+
+type queryResult struct {
+	byID, list10, filtered, aggregate latency
+	spans, points                     int
+}
+
+// measureQueries fills the store to the configured size, then times each
+// query through the sink's HTTP query API, one at a time.
+func measureQueries(t *testing.T, p benchParams, s *Sink, sent uint64) queryResult {
+	perReq := uint64(p.shape.Spans())
+	if want := uint64(p.spans) / perReq; want > sent {
+		tmpl, _ := loadgen.TraceTemplate(p.shape)
+		fill(t, s, loadgen.Options{Requests: want - sent, FirstRequest: sent}, "/v1/traces", tmpl.Request, float64(want*perReq))
+		sent = want
+	}
+	const pointsPerReq = 1000
+	points := uint64(p.points) / pointsPerReq
+	fill(t, s, loadgen.Options{Requests: points}, "/v1/metrics", func(n uint64, _ []byte) []byte {
+		b, err := loadgen.MetricsRequest("bench.latency", pointsPerReq, n)
+		if err != nil {
+			panic(err)
+		}
+		return b
+	}, float64(sent*perReq+points*pointsPerReq))
+	q := queryResult{spans: int(sent * perReq), points: int(points * pointsPerReq)}
+	get := func(path string, v url.Values) func() { return func() { httpGet(t, s.QueryURL+path, v) } }
+	q.byID = timeIt(p.queries, func() {
+		id := loadgen.TraceID(rand.Uint64N(sent), rand.IntN(p.shape.Traces))
+		httpGet(t, s.QueryURL+"/api/v1/traces/"+hex.EncodeToString(id[:]), nil)
+	})
+	q.list10 = timeIt(p.queries, get("/api/v1/traces", url.Values{"limit": {"10"}}))
+	q.filtered = timeIt(p.queries, get("/api/v1/traces", url.Values{"limit": {"10"}, "status": {"completed"},
+		"name": {"request"}, "attr.service.name": {"loadgen"}}))
+	q.aggregate = timeIt(max(p.queries/10, 10), get("/api/v1/metrics/aggregate",
+		url.Values{"name": {"bench.latency"}, "step": {"5m"}}))
+	return q
+}
+
+func fill(t *testing.T, s *Sink, o loadgen.Options, path string, next loadgen.Next, wantStored float64) {
+	o.GRPCAddr, o.Workers = s.GRPCAddr, 4
+	res, err := loadgen.Run(context.Background(), o, path, next)
+	if err != nil || res.Failed > 0 {
+		t.Fatalf("filling %s: %v (%d failed, last %v)", path, err, res.Failed, res.LastError)
+	}
+	if _, err := s.WaitStored(context.Background(), wantStored, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func timeIt(n int, fn func()) latency {
+	d := make([]time.Duration, n)
+	for i := range d {
+		start := time.Now()
+		fn()
+		d[i] = time.Since(start)
+	}
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return latency{p50: d[n*50/100], p99: d[min(n*99/100, n-1)]}
+}
+
+func httpGet(t *testing.T, u string, v url.Values) {
+	if v != nil {
+		u += "?" + v.Encode()
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
+	}
+}
+
+func (r row) ingestSummary() string {
+	return fmt.Sprintf("%d spans in %s, %.0f spans/s, %.1f CPU-s, %.0f spans per CPU-second, %d refusals",
+		r.ingest.spans, r.ingest.wall.Round(time.Millisecond), float64(r.ingest.spans)/r.ingest.wall.Seconds(),
+		r.ingest.cpuSeconds, r.ingest.spansPerCore(), r.ingest.refused)
+}

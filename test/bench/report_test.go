@@ -1,0 +1,57 @@
+//go:build bench
+
+package bench
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+)
+
+type row struct {
+	store   string
+	ingest  ingestResult
+	queries queryResult
+	peakRSS int64
+}
+
+// renderTable prints the results as one Markdown table, with what was run.
+func renderTable(p benchParams, rows []row) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nSink benchmark: OTLP/gRPC ingest for %s with %d concurrent senders, %d spans per request (%d traces x %d spans, %d attributes each);\n",
+		p.duration, p.workers, p.shape.Spans(), p.shape.Traces, p.shape.SpansPerTrace, p.shape.Attributes)
+	fmt.Fprintf(&b, "queries with the store holding the spans and metric points shown, %d samples each (aggregation: a tenth). %d CPUs, %s/%s, %s.\n\n",
+		p.queries, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
+	b.WriteString("| store | ingest spans/s | spans per CPU-second | refusals | dropped | spans / points stored | trace by id p50 / p99 | list 10 traces p50 / p99 | filtered list p50 / p99 | aggregation p50 / p99 | peak RSS |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		q := r.queries
+		queries := "n/a (export-only) | n/a | n/a | n/a | n/a"
+		if r.store != "otlp" {
+			queries = fmt.Sprintf("%s / %s | %s | %s | %s | %s", count(q.spans), count(q.points),
+				lat(q.byID), lat(q.list10), lat(q.filtered), lat(q.aggregate))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.0f | %s | %d MiB |\n", r.store,
+			count(int(float64(r.ingest.spans)/r.ingest.wall.Seconds())), count(int(r.ingest.spansPerCore())),
+			r.ingest.refused, r.ingest.dropped, queries, r.peakRSS>>20)
+	}
+	return b.String()
+}
+
+func lat(l latency) string { return ms(l.p50) + " / " + ms(l.p99) }
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+func count(n int) string {
+	switch {
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.2fM", float64(n)/1e6)
+	case n >= 10_000:
+		return fmt.Sprintf("%.0fk", float64(n)/1e3)
+	default:
+		return fmt.Sprint(n)
+	}
+}
