@@ -27,7 +27,7 @@ type Server struct {
 
 	bindir, dir string
 	port        int
-	durable     bool // keep PostgreSQL's default fsync and commit settings
+	durable     bool                // keep PostgreSQL's default fsync and commit settings
 	cred        *syscall.Credential // the postgres user's, when running as root
 
 	mu     sync.Mutex
