@@ -59,6 +59,17 @@ func testConfig(edit func(*config.Config)) *config.Config {
 	return cfg
 }
 
+// startSinkB runs a memory sink for a benchmark.
+func startSinkB(b *testing.B, cfg *config.Config) *app.App {
+	b.Helper()
+	a := app.New(cfg, memory.New(config.Memory{MaxTraces: 1 << 20}), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := a.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = a.Shutdown(context.Background()) })
+	return a
+}
+
 // startSink runs a sink over st and shuts it down when the test ends.
 func startSink(t *testing.T, cfg *config.Config, st store.Store) *app.App {
 	t.Helper()

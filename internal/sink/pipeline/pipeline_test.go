@@ -6,46 +6,46 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
 	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
-// flakyStore records metric points by id and fails every Write while failing
-// is set. It stands in for a store only to make writes fail on demand; the
-// real stores are exercised by the app's end-to-end tests.
+// flakyStore is the real memory store with writes that fail on demand:
+// the fault to inject, not a stand-in for the store.
 type flakyStore struct {
-	store.Store
-	mu      sync.Mutex
-	failing bool
-	ids     map[string]bool
-	writes  int
+	*memory.Store
+	failing atomic.Bool
+	writes  atomic.Int64
 }
 
-func (s *flakyStore) Write(_ context.Context, b *store.Batch) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.writes++
-	if s.failing {
+func (s *flakyStore) Write(ctx context.Context, b *store.Batch) error {
+	s.writes.Add(1)
+	if s.failing.Load() {
 		return errors.New("store down")
 	}
-	for _, m := range b.Metrics {
-		s.ids[m.MetricID] = true
-	}
-	return nil
+	return s.Store.Write(ctx, b)
 }
 
-func (s *flakyStore) set(failing bool) { s.mu.Lock(); s.failing = failing; s.mu.Unlock() }
+func (s *flakyStore) set(failing bool) { s.failing.Store(failing) }
 
-func (s *flakyStore) stored() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.ids) }
+func (s *flakyStore) stored() int {
+	rows, err := s.QueryMetrics(context.Background(), store.MetricQuery{Limit: store.MaxLimit})
+	if err != nil {
+		panic(err)
+	}
+	return len(rows)
+}
 
 func newPipeline(t *testing.T, opt pipeline.Options) (*pipeline.Pipeline, *flakyStore) {
 	t.Helper()
-	st := &flakyStore{ids: map[string]bool{}}
+	st := &flakyStore{Store: memory.New(config.Memory{})}
 	p := pipeline.New(st, opt, telemetry.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
 	return p, st
@@ -57,7 +57,7 @@ func points(n int) *store.Batch {
 	b := &store.Batch{}
 	for range n {
 		seq++
-		b.Metrics = append(b.Metrics, store.Metric{MetricID: fmt.Sprintf("m%d", seq), Name: "x"})
+		b.Metrics = append(b.Metrics, store.Metric{MetricID: fmt.Sprintf("%032x", seq), Name: "x", AggregationType: store.AggregationGauge})
 	}
 	return b
 }
@@ -139,7 +139,7 @@ func TestShutdownGivesUpWhenItsContextEndsAndSaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	waitFor(t, "a failed write", func() bool { st.mu.Lock(); defer st.mu.Unlock(); return st.writes > 0 })
+	waitFor(t, "a failed write", func() bool { return st.writes.Load() > 0 })
 	cancel()
 	if err := p.Shutdown(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Shutdown = %v, want an error wrapping context.Canceled", err)
