@@ -33,7 +33,7 @@ func TestOldestRecordsAreEvictedPastTheLimits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var got []string
+	got := make([]string, 0, 6)
 	traces, _ := s.QueryTraces(t.Context(), store.TraceQuery{})
 	for _, tr := range traces {
 		got = append(got, tr.TraceID)

@@ -44,7 +44,7 @@ func (w *where) between(col string, r store.TimeRange) {
 func (w *where) attributes(f store.AttributeFilter, cols ...string) {
 	for key, text := range f {
 		m := attrjson.ParseMatch(text)
-		var alts []string
+		alts := make([]string, 0, 2*len(cols))
 		for _, col := range cols {
 			alts = append(alts, w.matchJSON(col, key, m)...)
 		}

@@ -70,17 +70,22 @@ type copyStep struct {
 	then  string // the statement that moves the staged rows, if any
 }
 
+// Staging table columns, in the order encodeBatch renders rows.
+var (
+	traceStageCols  = strings.Fields("trace_id name start_time end_time status attributes")
+	spanStageCols   = strings.Fields("span_id trace_id parent_span_id name kind start_time end_time duration status status_message scope attributes resource")
+	eventStageCols  = strings.Fields("event_id trace_id span_id type name timestamp attributes resource")
+	metricStageCols = strings.Fields("metric_id trace_id name value unit aggregation_type timestamp attributes resource")
+)
+
 // steps orders the copies: trace rows are staged before the statement
 // that inserts spans and upserts traces from both.
 func (e *encoded) steps() []copyStep {
 	return []copyStep{
-		{"stage_traces", []string{"trace_id", "name", "start_time", "end_time", "status", "attributes"}, e.traces, ""},
-		{"stage_spans", []string{"span_id", "trace_id", "parent_span_id", "name", "kind", "start_time",
-			"end_time", "duration", "status", "status_message", "scope", "attributes", "resource"}, e.spans, writeSpansSQL},
-		{"stage_events", []string{"event_id", "trace_id", "span_id", "type", "name", "timestamp",
-			"attributes", "resource"}, e.events, insertEventsSQL},
-		{"stage_metrics", []string{"metric_id", "trace_id", "name", "value", "unit", "aggregation_type",
-			"timestamp", "attributes", "resource"}, e.metrics, insertMetricsSQL},
+		{"stage_traces", traceStageCols, e.traces, ""},
+		{"stage_spans", spanStageCols, e.spans, writeSpansSQL},
+		{"stage_events", eventStageCols, e.events, insertEventsSQL},
+		{"stage_metrics", metricStageCols, e.metrics, insertMetricsSQL},
 	}
 }
 

@@ -40,7 +40,7 @@ func (w *where) between(col string, r store.TimeRange) {
 func (w *where) attributes(f store.AttributeFilter, cols ...string) {
 	for key, text := range f {
 		m := attrjson.ParseMatch(text)
-		var alts []string
+		alts := make([]string, 0, len(cols))
 		for _, col := range cols {
 			cond, args := matchJSON(col, key, m)
 			alts = append(alts, cond)

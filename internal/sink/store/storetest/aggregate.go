@@ -1,3 +1,4 @@
+//nolint:goconst // Test data reads best as literals.
 package storetest
 
 import (
@@ -23,7 +24,7 @@ type point struct {
 // aggregateFixture writes 60 "latency" points over 59 s starting 3 s after
 // a 10 s boundary, with uneven values, and a few points of another metric.
 func aggregateFixture(t *testing.T, s store.Store) []point {
-	var pts []point
+	pts := make([]point, 0, 60)
 	var b store.Batch
 	for i := range 60 {
 		p := point{ms: 3000 + i*1000, value: float64((i*7919)%101) / 3, route: []string{"/a", "/b"}[i%2]}
@@ -81,7 +82,7 @@ func reference(pts []point, step time.Duration) []store.Aggregate {
 		}
 		groups[start] = append(groups[start], p.value)
 	}
-	out := []store.Aggregate{}
+	out := make([]store.Aggregate, 0, len(groups))
 	for start, vs := range groups {
 		sort.Float64s(vs)
 		a := store.Aggregate{Start: start, Count: int64(len(vs)), Min: vs[0], Max: vs[len(vs)-1]}

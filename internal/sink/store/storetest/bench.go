@@ -1,3 +1,4 @@
+//nolint:goconst // Test data reads best as literals.
 package storetest
 
 import (
@@ -9,8 +10,9 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// EnvBenchLarge, set to 1, adds benchmarks on a million spans and a million
-// metric points; filling them takes minutes, so they are off by default.
+// EnvBenchLarge names the variable that, set to 1, adds benchmarks on a
+// million spans and a million metric points; filling them takes minutes,
+// so they are off by default.
 const EnvBenchLarge = "TELEMETRY_BENCH_LARGE"
 
 // Bench runs the store benchmarks: writing batches of 100 spans with 10

@@ -1,3 +1,4 @@
+//nolint:goconst // Test data reads best as literals.
 package storetest
 
 import (
@@ -74,7 +75,7 @@ func testQueryTraces(t *testing.T, s store.Store) {
 }
 
 func ids(ns []int, id func(int) string) []string {
-	out := []string{}
+	out := make([]string, 0, len(ns))
 	for _, n := range ns {
 		out = append(out, id(n))
 	}
@@ -82,7 +83,7 @@ func ids(ns []int, id func(int) string) []string {
 }
 
 func traceIDs(ts []store.Trace) []string {
-	out := []string{}
+	out := make([]string, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, t.TraceID)
 	}

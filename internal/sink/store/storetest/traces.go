@@ -1,3 +1,4 @@
+//nolint:goconst // Test data reads best as literals.
 package storetest
 
 import (
@@ -110,7 +111,7 @@ func testGetTraceOrder(t *testing.T, s store.Store) {
 	write(t, s, &store.Batch{Spans: spans[:2]})
 	write(t, s, &store.Batch{Spans: spans[2:]})
 	got := must[*store.TraceDetail](t)(s.GetTrace(ctx(t), traceID(1)))
-	var names []string
+	names := make([]string, 0, len(got.Spans))
 	for _, sp := range got.Spans {
 		names = append(names, sp.Name)
 	}
