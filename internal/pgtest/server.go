@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -147,9 +148,7 @@ func (s *Server) command(name string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(s.bindir, name), args...)
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
-	if s.cred != nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
-	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
 	return cmd
 }
 
@@ -187,11 +186,13 @@ func (s *Server) Start() error {
 	}
 	cmd := s.command("postgres", args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
+	// If the test binary dies without stopping the server (a test timeout
+	// panics past Main), the kernel stops the server for it.
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGQUIT
+	exited := make(chan struct{})
+	if err := startLocked(cmd, exited); err != nil {
 		return fmt.Errorf("start postgres: %w", err)
 	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
 	s.cmd, s.exited = cmd, exited
 	if err := s.waitReady(exited); err != nil {
 		_ = cmd.Process.Kill()
@@ -241,6 +242,23 @@ func (s *Server) Stop() error {
 	<-s.exited
 	s.cmd = nil
 	return nil
+}
+
+// startLocked starts cmd from a goroutine locked to its OS thread until
+// the process exits, because Linux sends Pdeathsig when the thread that
+// started the child ends, not the process.
+func startLocked(cmd *exec.Cmd, exited chan<- struct{}) error {
+	started := make(chan error)
+	go func() {
+		runtime.LockOSThread() // Never unlocked: the thread ends with the goroutine.
+		err := cmd.Start()
+		started <- err
+		if err == nil {
+			_ = cmd.Wait()
+		}
+		close(exited)
+	}()
+	return <-started
 }
 
 func (s *Server) stopped() bool {
