@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -48,5 +49,18 @@ func TestReopeningKeepsDataAndSchemaVersion(t *testing.T) {
 	}
 	if version != 1 || mode != "wal" {
 		t.Errorf("user_version %d, journal_mode %q; want 1 and wal", version, mode)
+	}
+}
+
+func TestOpenCreatesTheDirectoryAndRefusesMemoryPaths(t *testing.T) {
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "new", "dir", "t.db"), time.Second)
+	if err != nil {
+		t.Fatalf("Open in a missing directory: %v", err)
+	}
+	_ = s.Close()
+	for _, path := range []string{"", ":memory:", "file:x?mode=memory"} {
+		if _, err := sqlite.Open(t.Context(), path, time.Second); !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("Open(%q): %v, want ErrInvalid", path, err)
+		}
 	}
 }

@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +41,13 @@ type Store struct {
 // date. busyTimeout bounds how long a connection waits for another process
 // holding the file (a second sink by mistake, or the sqlite3 shell).
 func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, error) {
+	// The two pools would open two separate in-memory databases.
+	if path == "" || path == ":memory:" || strings.Contains(path, "mode=memory") {
+		return nil, fmt.Errorf("%w: sqlite needs a file path (the memory store keeps data in memory)", store.ErrInvalid)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
 	// synchronous=NORMAL: in WAL mode a commit survives a process crash and
 	// only a power loss can undo the last commits, never corrupt the file;
 	// FULL would add an fsync per batch for that last-seconds window.
