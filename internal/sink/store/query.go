@@ -65,7 +65,8 @@ type MetricQuery struct {
 	Attributes AttributeFilter
 }
 
-// AggregateQuery aggregates the values of the points named Name. With Step
+// AggregateQuery aggregates the values of the points named Name, leaving
+// NaN values out (they would make every statistic NaN). With Step
 // above zero, points fall into buckets starting at Unix-epoch multiples of
 // Step (bucket start = floor(ts/Step)*Step) and buckets come oldest first,
 // empty buckets omitted. With Step zero there is one bucket whose Start is

@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"maps"
+	"math"
 	"slices"
 	"time"
 
@@ -22,7 +23,7 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 	var first time.Time
 	for _, en := range s.metrics {
 		m := &en.metric
-		if m.Name != q.Name || !q.Time.Contains(m.Timestamp) || !q.Attributes.Matches(m.Attributes, m.Resource) {
+		if m.Name != q.Name || math.IsNaN(m.Value) || !q.Time.Contains(m.Timestamp) || !q.Attributes.Matches(m.Attributes, m.Resource) {
 			continue
 		}
 		if first.IsZero() || m.Timestamp.Before(first) {

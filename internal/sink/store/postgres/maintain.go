@@ -28,6 +28,7 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 	w.eq("name", q.Name)
 	w.between("timestamp", q.Time)
 	w.attributes(q.Attributes, "attributes", "resource")
+	w.conds = append(w.conds, "value <> 'NaN'::float8") // NaN equals NaN in PostgreSQL
 	sql := "SELECT " + start + ", count(*), sum(value), avg(value), min(value), max(value), " +
 		"percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY value) FROM metrics" + w.String() + group
 	rows, err := s.pool.Query(ctx, sql, w.args...)

@@ -22,7 +22,7 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 	w.eq("name", q.Name)
 	w.between("timestamp", q.Time)
 	w.attributes(q.Attributes, "attributes", "resource")
-	w.add("value IS NOT NULL")
+	w.add("value IS NOT NULL") // NULL holds NaN
 	rows, err := s.reader.QueryContext(ctx, "SELECT timestamp, value FROM metrics"+w.String()+
 		" ORDER BY timestamp", w.args...)
 	if err != nil {

@@ -34,6 +34,8 @@ func aggregateFixture(t *testing.T, s store.Store) []point {
 	for i := range 5 {
 		b.Metrics = append(b.Metrics, metric(100+i, "other", 1e6, 3000+i*1000, nil))
 	}
+	// A NaN point is left out of every bucket.
+	b.Metrics = append(b.Metrics, metric(200, "latency", math.NaN(), 3500, store.Attributes{"route": "/b"}))
 	write(t, s, &b)
 	return pts
 }

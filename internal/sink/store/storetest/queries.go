@@ -2,6 +2,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
@@ -9,7 +10,7 @@ import (
 
 var queryTests = []subtest{
 	{"QueryTracesFiltersAndOrders", testQueryTraces},
-	{"QueryTracesAppliesTheDefaultAndMaximumLimits", testTraceLimits},
+	{"QueriesApplyTheDefaultAndMaximumLimits", testTraceLimits},
 	{"QuerySpansFiltersAndOrders", testQuerySpans},
 }
 
@@ -91,20 +92,28 @@ func traceIDs(ts []store.Trace) []string {
 }
 
 func testTraceLimits(t *testing.T, s store.Store) {
+	const n = store.DefaultLimit + 20
 	var b store.Batch
-	for n := 1; n <= store.DefaultLimit+20; n++ {
-		b.Spans = append(b.Spans, span(n, n, 0, "t", n, n+1))
+	for i := 1; i <= n; i++ {
+		b.Spans = append(b.Spans, span(i, i, 0, "t", i, i+1))
+		b.Events = append(b.Events, event(i, 0, "log", "e", i))
+		b.Metrics = append(b.Metrics, metric(i, "m", 1, i, nil))
 	}
 	write(t, s, &b)
-	for _, tc := range []struct {
-		limit, want, newest int
-	}{{0, store.DefaultLimit, store.DefaultLimit + 20}, {-1, store.DefaultLimit, store.DefaultLimit + 20},
-		{7, 7, store.DefaultLimit + 20}, {store.MaxLimit * 2, store.DefaultLimit + 20, store.DefaultLimit + 20}} {
-		got := must[[]store.Trace](t)(s.QueryTraces(ctx(t), store.TraceQuery{Limit: tc.limit}))
-		if len(got) != tc.want || got[0].TraceID != traceID(tc.newest) {
-			t.Errorf("limit %d: got %d traces starting with %s, want %d starting with %s",
-				tc.limit, len(got), got[0].TraceID, tc.want, traceID(tc.newest))
-		}
+	for _, tc := range []struct{ limit, want int }{
+		{0, store.DefaultLimit}, {-1, store.DefaultLimit}, {7, 7}, {store.MaxLimit * 2, n},
+	} {
+		t.Run(fmt.Sprintf("limit %d", tc.limit), func(t *testing.T) {
+			// Each query returns the newest rows, and the i-th record is the i-th newest.
+			traces := must[[]store.Trace](t)(s.QueryTraces(ctx(t), store.TraceQuery{Limit: tc.limit}))
+			spans := must[[]store.Span](t)(s.QuerySpans(ctx(t), store.SpanQuery{Limit: tc.limit}))
+			events := must[[]store.Event](t)(s.QueryEvents(ctx(t), store.EventQuery{Limit: tc.limit}))
+			metrics := must[[]store.Metric](t)(s.QueryMetrics(ctx(t), store.MetricQuery{Limit: tc.limit}))
+			check(t, "counts", []int{tc.want, tc.want, tc.want, tc.want},
+				[]int{len(traces), len(spans), len(events), len(metrics)})
+			check(t, "newest", []string{traceID(n), spanID(n), eventID(n), metricID(n)},
+				[]string{traces[0].TraceID, spans[0].SpanID, events[0].EventID, metrics[0].MetricID})
+		})
 	}
 }
 

@@ -2,6 +2,7 @@
 package storetest
 
 import (
+	"math"
 	"testing"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
@@ -41,6 +42,13 @@ func testRoundTrip(t *testing.T, s store.Store) {
 		Duration: 1.5, Status: store.TraceFailed, SpanCount: 1, Attributes: sp.Resource}, got.Trace)
 	check(t, "events", []store.Event{ev}, must[[]store.Event](t)(s.QueryEvents(ctx(t), store.EventQuery{})))
 	check(t, "metrics", []store.Metric{m}, must[[]store.Metric](t)(s.QueryMetrics(ctx(t), store.MetricQuery{})))
+
+	nan := metric(2, "nan", math.NaN(), 950, nil)
+	write(t, s, &store.Batch{Metrics: []store.Metric{nan}})
+	got2 := must[[]store.Metric](t)(s.QueryMetrics(ctx(t), store.MetricQuery{Name: "nan"}))
+	if len(got2) != 1 || !math.IsNaN(got2[0].Value) {
+		t.Errorf("NaN point read back as %+v", got2)
+	}
 }
 
 func testIdempotent(t *testing.T, s store.Store) {
