@@ -1,5 +1,7 @@
 // Package memory is the in-process store: bounded, concurrent and fast, and
-// the reference implementation of the store contract for the others.
+// the reference implementation of the store contract for the others. Past
+// a limit it evicts the records written longest ago (a trace counts as
+// written when its first span was).
 package memory
 
 import (

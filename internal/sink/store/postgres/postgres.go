@@ -1,7 +1,10 @@
 // Package postgres is the shared-database store: a pgx connection pool,
 // COPY into per-connection staging tables for bulk writes, then one INSERT
 // ... SELECT ... ON CONFLICT per table, all in one transaction per batch.
-// Several sink replicas may write to one database.
+// Several sink replicas may write to one database. The staging tables are
+// temporary tables of each pooled connection, so the store connects to
+// PostgreSQL directly or through a session-mode pooler, not a
+// transaction-mode one.
 package postgres
 
 import (

@@ -1,6 +1,16 @@
 // Package storetest is the conformance suite of the store contract: every
 // Store implementation's test calls Run, so that all stores answer the same
-// questions the same way.
+// questions the same way. A store's test is a short harness:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store {
+//			s := open(t) // a new, empty store
+//			t.Cleanup(func() { _ = s.Close() })
+//			return s
+//		})
+//	}
+//
+// and its benchmarks call Bench the same way.
 package storetest
 
 import (
