@@ -9,9 +9,12 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/storetest"
 )
 
+// BenchmarkStore runs on a server with PostgreSQL's default durability:
+// the shared test server has fsync off, which would flatter every write.
 func BenchmarkStore(b *testing.B) {
+	srv := pgtest.NewDurable(b)
 	storetest.Bench(b, func(tb testing.TB) store.Store {
-		s, err := postgres.Open(tb.Context(), pgtest.NewDatabase(tb))
+		s, err := postgres.Open(tb.Context(), srv.NewDatabase(tb))
 		if err != nil {
 			tb.Fatal(err)
 		}
