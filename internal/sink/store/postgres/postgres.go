@@ -5,6 +5,12 @@
 // temporary tables of each pooled connection, so the store connects to
 // PostgreSQL directly or through a session-mode pooler, not a
 // transaction-mode one.
+//
+// Trace, event and metric ids are UUID columns (32 hex digits fit one
+// exactly). Span ids are TEXT holding 16 lowercase hex digits, since UUID
+// cannot hold OTLP's 8-byte ids: TEXT is the form every API and trace view
+// shows, so hand-written SQL can take a pasted id, and matches the SQLite
+// store; BYTEA would save 8 bytes per id but need decode() in every query.
 package postgres
 
 import (
