@@ -40,13 +40,21 @@ func eventually(t *testing.T, timeout time.Duration, what string, fn func(ctx co
 	}
 }
 
-// namespace creates a namespace for one scenario and deletes it afterwards.
+// namespace creates a fresh namespace for the scenarios, first deleting one
+// left by an earlier run on a kept cluster, and deletes it afterwards unless
+// the test failed (to leave it for inspection).
 func namespace(t *testing.T, name string, annotations map[string]string) string {
 	t.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: annotations}}
-	if err := cluster.c.Create(context.Background(), ns); err != nil && !apierrors.IsAlreadyExists(err) {
-		t.Fatalf("create namespace %s: %v", name, err)
-	}
+	eventually(t, 3*time.Minute, "namespace "+name+" created afresh", func(ctx context.Context) error {
+		err := cluster.c.Create(ctx, ns)
+		if apierrors.IsAlreadyExists(err) {
+			old := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+			_ = cluster.c.Delete(ctx, old)
+			return fmt.Errorf("an earlier run's namespace %s is being deleted", name)
+		}
+		return err
+	})
 	t.Cleanup(func() {
 		if !t.Failed() {
 			_ = cluster.c.Delete(context.Background(), ns)
