@@ -30,6 +30,7 @@ func TestProduct(t *testing.T) {
 			cluster.dump(context.Background())
 		}
 	})
+	namespace(t, backendsNS, nil)
 	steps := []struct {
 		name string
 		run  func(t *testing.T)
@@ -51,7 +52,7 @@ func TestProduct(t *testing.T) {
 }
 
 func samplesReachReady(t *testing.T) {
-	ns := namespace(t, backendsNS, nil)
+	ns := backendsNS
 	postgres(t, ns)
 	applySample(t, "telemetry_v1alpha1_telemetrybackend_memory.yaml", ns, fastFlush)
 	applySample(t, "telemetry_v1alpha1_telemetrybackend_sqlite.yaml", ns, func(b *telemetryv1alpha1.TelemetryBackend) {
