@@ -6,8 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/yaml"
 
 	telemetryv1alpha1 "github.com/spark-dev/telemetry-operator/api/v1alpha1"
 )
@@ -63,21 +60,6 @@ func namespace(t *testing.T, name string, annotations map[string]string) string 
 	return name
 }
 
-// sample reads a TelemetryBackend from config/samples into namespace ns.
-func sample(t *testing.T, file, ns string) *telemetryv1alpha1.TelemetryBackend {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(cluster.root, "config", "samples", file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tb telemetryv1alpha1.TelemetryBackend
-	if err := yaml.UnmarshalStrict(b, &tb); err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	tb.Namespace = ns
-	return &tb
-}
-
 func create(t *testing.T, obj client.Object) {
 	t.Helper()
 	if err := cluster.c.Create(context.Background(), obj); err != nil {
@@ -110,8 +92,8 @@ func waitReady(t *testing.T, ns, name string, timeout time.Duration) *telemetryv
 
 // query calls a sink's query API through the API server's service proxy and
 // decodes the JSON answer into out.
-func query(ctx context.Context, ns, backend, path string, params map[string]string, out any) error {
-	raw, err := cluster.cs.CoreV1().Services(ns).ProxyGet("http", backend+"-sink", "8080", path, params).DoRaw(ctx)
+func query(ctx context.Context, backend, path string, params map[string]string, out any) error {
+	raw, err := cluster.cs.CoreV1().Services(backendsNS).ProxyGet("http", backend+"-sink", "8080", path, params).DoRaw(ctx)
 	if err != nil {
 		return fmt.Errorf("GET %s: %w (%s)", path, err, raw)
 	}

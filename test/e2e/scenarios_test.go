@@ -135,7 +135,7 @@ func checkQueryable(t *testing.T, backend, service string) {
 		}
 		id := fmt.Sprint(traces[0]["traceId"])
 		var detail map[string]any
-		if err := query(ctx, backendsNS, backend, "/api/v1/traces/"+id, nil, &detail); err != nil {
+		if err := query(ctx, backend, "/api/v1/traces/"+id, nil, &detail); err != nil {
 			return err
 		}
 		if spans, _ := detail["spans"].([]any); len(spans) < 3 {
@@ -161,7 +161,7 @@ func otlpForwards(t *testing.T) {
 	// memory sink it forwards to.
 	checkQueryable(t, "dev", "demo-tempo")
 	var out map[string]any
-	err := query(context.Background(), backendsNS, "tempo", "/api/v1/traces", nil, &out)
+	err := query(context.Background(), "tempo", "/api/v1/traces", nil, &out)
 	if err == nil || !strings.Contains(err.Error(), "export-only") {
 		t.Errorf("querying the otlp sink: want an export-only error, got %v (%v)", err, out)
 	}
@@ -188,7 +188,7 @@ func sqliteSurvivesPodDeletion(t *testing.T) {
 			return fmt.Errorf("old pod still there (%v)", err)
 		}
 		var detail map[string]any
-		return query(ctx, backendsNS, "local", "/api/v1/traces/"+id, nil, &detail)
+		return query(ctx, "local", "/api/v1/traces/"+id, nil, &detail)
 	})
 }
 

@@ -65,7 +65,7 @@ func helmUninstallLeavesOnlyKept(t *testing.T) {
 // the API answers a bare array or an object holding one.
 func list(ctx context.Context, backend, path string, params map[string]string) ([]map[string]any, error) {
 	var raw any
-	if err := query(ctx, backendsNS, backend, path, params, &raw); err != nil {
+	if err := query(ctx, backend, path, params, &raw); err != nil {
 		return nil, err
 	}
 	if obj, ok := raw.(map[string]any); ok {

@@ -26,8 +26,8 @@ import (
 )
 
 // applySample creates every object of a file in config/samples in namespace
-// ns, letting edit change the TelemetryBackend first, and returns the backend.
-func applySample(t *testing.T, file, ns string, edit func(*telemetryv1alpha1.TelemetryBackend)) *telemetryv1alpha1.TelemetryBackend {
+// ns, letting edit change the TelemetryBackend first.
+func applySample(t *testing.T, file, ns string, edit func(*telemetryv1alpha1.TelemetryBackend)) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(cluster.root, "config", "samples", file))
 	if err != nil {
@@ -62,7 +62,6 @@ func applySample(t *testing.T, file, ns string, edit func(*telemetryv1alpha1.Tel
 	if backend == nil {
 		t.Fatalf("%s holds no TelemetryBackend", file)
 	}
-	return backend
 }
 
 // postgres runs the suite's PostgreSQL image (Debian's package) behind a

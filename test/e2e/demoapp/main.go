@@ -24,7 +24,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	otellog "go.opentelemetry.io/otel/log"
-	"go.opentelemetry.io/otel/log/global"
 	"go.opentelemetry.io/otel/metric"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -75,7 +74,7 @@ func setup(ctx context.Context) (func(context.Context) error, error) {
 	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(logs)), sdklog.WithResource(res))
 	otel.SetTracerProvider(tp)
 	otel.SetMeterProvider(mp)
-	global.SetLoggerProvider(lp)
+	otel.SetLoggerProvider(lp)
 	return func(ctx context.Context) error {
 		return errors.Join(tp.Shutdown(ctx), mp.Shutdown(ctx), lp.Shutdown(ctx))
 	}, nil
@@ -84,7 +83,7 @@ func setup(ctx context.Context) (func(context.Context) error, error) {
 func run(ctx context.Context, interval time.Duration) {
 	tracer := otel.Tracer("demoapp")
 	meter := otel.Meter("demoapp")
-	logger := global.Logger("demoapp")
+	logger := otel.Logger("demoapp")
 	orders, _ := meter.Int64Counter("demo.orders", metric.WithUnit("{order}"))
 	latency, _ := meter.Float64Histogram("demo.checkout.duration", metric.WithUnit("ms"))
 	ticker := time.NewTicker(interval)
