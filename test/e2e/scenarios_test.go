@@ -182,10 +182,18 @@ func sqliteSurvivesPodDeletion(t *testing.T) {
 	if err := cluster.c.Delete(ctx, old); err != nil {
 		t.Fatal(err)
 	}
+	// The old pod must be gone and a new one Ready before the trace is read,
+	// so the answer can only come from the new pod reading the volume.
 	eventually(t, 3*time.Minute, "a new sqlite sink pod serves trace "+id, func(ctx context.Context) error {
+		if err := cluster.c.Get(ctx, client.ObjectKeyFromObject(old), &corev1.Pod{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("old pod %s not gone yet (%v)", old.Name, err)
+		}
 		p, err := podOf(ctx, backendsNS, sel)
-		if err != nil || p.UID == old.UID {
-			return fmt.Errorf("old pod still there (%v)", err)
+		if err != nil {
+			return err
+		}
+		if !podReady(p) {
+			return fmt.Errorf("new pod %s not ready", p.Name)
 		}
 		var detail map[string]any
 		return query(ctx, "local", "/api/v1/traces/"+id, nil, &detail)

@@ -152,3 +152,12 @@ func podOf(ctx context.Context, ns string, selector map[string]string) (*corev1.
 	}
 	return newest, nil
 }
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
