@@ -28,6 +28,7 @@ var (
 	clusterName   = envOr("KIND_CLUSTER", "telemetry-e2e")
 	nodeImage     = os.Getenv("KIND_NODE_IMAGE") // empty: kind's default
 	keepCluster   = os.Getenv("E2E_KEEP_CLUSTER") == "true"
+	reuseCluster  = os.Getenv("E2E_REUSE_CLUSTER") == "true"
 	operatorImage = envOr("IMG", "telemetry-operator:v0.1.0")
 	demoImage     = envOr("DEMO_IMG", "telemetry-demo:v0.1.0")
 	postgresImage = envOr("POSTGRES_IMG", "telemetry-e2e-postgres:v0.1.0")
@@ -81,7 +82,13 @@ func setUp(ctx context.Context) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !containsLine(clusters, clusterName) {
+	if containsLine(clusters, clusterName) && !reuseCluster {
+		// A cluster left by an earlier run may be stopped or stale: start afresh.
+		if _, err := run(ctx, root, kind, "delete", "cluster", "--name", clusterName); err != nil {
+			return nil, err
+		}
+	}
+	if !containsLine(clusters, clusterName) || !reuseCluster {
 		args := []string{"create", "cluster", "--name", clusterName, "--wait", "120s"}
 		if nodeImage != "" {
 			args = append(args, "--image", nodeImage)
