@@ -78,9 +78,25 @@ func TestAFailingStoreGetsRetryableRefusalsAndLosesNoAcknowledgedRecord(t *testi
 			a := startSink(t, testConfig(func(c *config.Config) {
 				c.Buffer.Size, c.Buffer.MaxQueue = 10, 60
 			}), out.store)
-			out.begin(t)
+			// Load is flowing and stored when the store goes down.
 			acked := 0
-			for seq := uint64(1); ; seq++ {
+			for seq := uint64(1); seq <= 20; seq++ {
+				// A healthy but busy store may push back too; retry as SDKs do.
+				eventually(t, "trace accepted before the outage", func() bool {
+					code := postOTLP(t, "http://"+a.Addrs().HTTP, traceRequest(seq, 5))
+					if code != http.StatusOK && code != http.StatusTooManyRequests {
+						t.Fatalf("trace %d before the outage answered %d", seq, code)
+					}
+					return code == http.StatusOK
+				})
+				acked += 5
+			}
+			m := a.Metrics()
+			eventually(t, "the first spans stored", func() bool {
+				return testutil.ToFloat64(m.Stored.WithLabelValues(telemetry.SignalSpans)) == float64(acked)
+			})
+			out.begin(t)
+			for seq := uint64(21); ; seq++ {
 				code := postOTLP(t, "http://"+a.Addrs().HTTP, traceRequest(seq, 5))
 				if code == http.StatusTooManyRequests {
 					break
@@ -93,7 +109,6 @@ func TestAFailingStoreGetsRetryableRefusalsAndLosesNoAcknowledgedRecord(t *testi
 			checkRetryAfter(t, a.Addrs().HTTP)
 			checkGRPCRetryInfo(t, a.Addrs().GRPC)
 			out.end(t)
-			m := a.Metrics()
 			eventually(t, "every acknowledged span stored", func() bool {
 				return testutil.ToFloat64(m.Stored.WithLabelValues(telemetry.SignalSpans)) == float64(acked)
 			})
