@@ -87,10 +87,13 @@ docker-build: ## Build the operator image (manager and sink binaries) as $(IMG).
 	CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) go build -trimpath -o bin/$(GOOS)_$(GOARCH)/sink ./cmd/sink
 	docker build --build-arg TARGETOS=$(GOOS) --build-arg TARGETARCH=$(GOARCH) -t $(IMG) .
 
-.PHONY: docker-build-e2e
-docker-build-e2e: ## Build the e2e images: the demo workload ($(DEMO_IMG)) and PostgreSQL ($(POSTGRES_IMG)).
+.PHONY: docker-build-demo
+docker-build-demo: ## Build the demo workload's image $(DEMO_IMG).
 	CGO_ENABLED=0 GOOS=$(GOOS) GOARCH=$(GOARCH) go build -trimpath -o bin/$(GOOS)_$(GOARCH)/demoapp ./test/e2e/demoapp
 	docker build --build-arg TARGETOS=$(GOOS) --build-arg TARGETARCH=$(GOARCH) -f test/e2e/images/demoapp/Dockerfile -t $(DEMO_IMG) .
+
+.PHONY: docker-build-e2e
+docker-build-e2e: docker-build-demo ## Build the e2e images: the demo workload and PostgreSQL ($(POSTGRES_IMG)).
 	docker build -t $(POSTGRES_IMG) test/e2e/images/postgres
 
 .PHONY: build-installer

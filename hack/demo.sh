@@ -23,7 +23,7 @@ fi
 
 step "images $IMG and $DEMO_IMG"
 make --no-print-directory docker-build IMG="$IMG"
-make --no-print-directory docker-build-e2e DEMO_IMG="$DEMO_IMG"
+make --no-print-directory docker-build-demo DEMO_IMG="$DEMO_IMG"
 "$kind" load docker-image "$IMG" "$DEMO_IMG" --name "$CLUSTER"
 
 step "helm install telemetry-operator"
