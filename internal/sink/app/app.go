@@ -38,6 +38,7 @@ type App struct {
 	grpc      *grpc.Server
 	otlpHTTP  *http.Server
 	queryHTTP *http.Server
+	query     *http.ServeMux
 	addrs     Addrs
 	ready     atomic.Bool
 	serveErrs chan error
@@ -70,7 +71,8 @@ func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
 	recv := receiver.New(conv, a.pipe, m, receiver.Options{MaxMessageBytes: cfg.Server.MaxMessageBytes})
 	a.grpc = recv.GRPCServer()
 	a.otlpHTTP = &http.Server{Handler: recv.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
-	a.queryHTTP = &http.Server{Handler: a.queryMux(), ReadHeaderTimeout: 10 * time.Second}
+	a.query = a.queryMux()
+	a.queryHTTP = &http.Server{Handler: a.query, ReadHeaderTimeout: 10 * time.Second}
 	return a
 }
 
@@ -134,10 +136,14 @@ func (a *App) Shutdown(ctx context.Context) error {
 // Run serves cfg's sink over st until ctx ends, then shuts down within
 // DefaultShutdownTimeout.
 func Run(ctx context.Context, cfg *config.Config, st store.Store, log *slog.Logger) error {
-	a := New(cfg, st, log)
+	return run(ctx, New(cfg, st, log), log)
+}
+
+// run serves a until ctx ends, as Run does.
+func run(ctx context.Context, a *App, log *slog.Logger) error {
 	if err := a.Start(); err != nil {
 		_ = a.pipe.Shutdown(context.Background())
-		_ = st.Close()
+		_ = a.store.Close()
 		return err
 	}
 	var serveErr error

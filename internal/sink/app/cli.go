@@ -93,7 +93,7 @@ func Main(ctx context.Context, args []string, env Env, stderr io.Writer) int {
 	}
 	log, err := newLogger(o.logLevel, stderr)
 	if err == nil {
-		err = run(ctx, fs, &o, env, log)
+		err = runMain(ctx, fs, &o, env, log)
 	}
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "sink: %v\n", err)
@@ -102,7 +102,7 @@ func Main(ctx context.Context, args []string, env Env, stderr io.Writer) int {
 	return 0
 }
 
-func run(ctx context.Context, fs *flag.FlagSet, o *overrides, env Env, log *slog.Logger) error {
+func runMain(ctx context.Context, fs *flag.FlagSet, o *overrides, env Env, log *slog.Logger) error {
 	cfg, err := loadConfig(fs, o)
 	if err != nil {
 		return err
@@ -111,7 +111,11 @@ func run(ctx context.Context, fs *flag.FlagSet, o *overrides, env Env, log *slog
 	if err != nil {
 		return fmt.Errorf("open the %s backend: %w", cfg.Type, err)
 	}
-	return Run(ctx, cfg, st, log)
+	a := New(cfg, st, log)
+	if env.Getenv(EnvPprof) == "1" {
+		a.EnableProfiling()
+	}
+	return run(ctx, a, log)
 }
 
 // loadConfig reads the file (strictly: unknown fields are errors), applies
