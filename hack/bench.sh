@@ -16,6 +16,8 @@ echo "== stores: go test -bench (each on 10k records; TELEMETRY_BENCH_LARGE=1 ad
 go test -run '^$' -bench . -benchtime "${BENCH_TIME:-2s}" ./internal/sink/store/memory/ ./internal/sink/store/sqlite/ ./internal/sink/store/postgres/ \
 	| grep -E '^(Benchmark|goos|cpu)' | sort -u
 
-echo "== webhook: admission handler per pod"
-KUBEBUILDER_ASSETS="$(hack/envtest.sh)" go test -run '^$' -bench . -benchtime 2000x ./internal/webhook/ \
+echo "== webhook: admission handler per pod, and pod CREATE through a real kube-apiserver at 50 pods/s"
+KUBEBUILDER_ASSETS="$(hack/envtest.sh)" go test -run '^$' -bench 'Handle' -benchtime 2000x ./internal/webhook/ \
+	| grep -E '^Benchmark'
+KUBEBUILDER_ASSETS="$(hack/envtest.sh)" go test -run '^$' -bench 'PodCreate' -benchtime 500x ./internal/webhook/ \
 	| grep -E '^Benchmark'
