@@ -18,7 +18,7 @@ import (
 	telemetryv1alpha1 "github.com/spark-dev/telemetry-operator/api/v1alpha1"
 )
 
-// eventually polls fn every second until it returns nil or the deadline
+// eventually polls fn every quarter second until it returns nil or the deadline
 // passes, then fails the test with fn's last error.
 func eventually(t *testing.T, timeout time.Duration, what string, fn func(ctx context.Context) error) {
 	t.Helper()
@@ -32,7 +32,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, fn func(ctx co
 		select {
 		case <-ctx.Done():
 			t.Fatalf("%s: not done within %s: %v", what, timeout, err)
-		case <-time.After(time.Second):
+		case <-time.After(250 * time.Millisecond):
 		}
 	}
 }
@@ -71,8 +71,15 @@ func create(t *testing.T, obj client.Object) {
 // generation, and returns the backend as the operator last reported it.
 func waitReady(t *testing.T, ns, name string, timeout time.Duration) *telemetryv1alpha1.TelemetryBackend {
 	t.Helper()
+	tb, _ := waitReadySince(t, ns, name, timeout, time.Now())
+	return tb
+}
+
+// waitReadySince waits like waitReady and returns how long after start the
+// backend was seen Ready.
+func waitReadySince(t *testing.T, ns, name string, timeout time.Duration, start time.Time) (*telemetryv1alpha1.TelemetryBackend, time.Duration) {
+	t.Helper()
 	tb := &telemetryv1alpha1.TelemetryBackend{}
-	start := time.Now()
 	eventually(t, timeout, fmt.Sprintf("TelemetryBackend %s/%s Ready", ns, name), func(ctx context.Context) error {
 		if err := cluster.c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, tb); err != nil {
 			return err
@@ -86,8 +93,9 @@ func waitReady(t *testing.T, ns, name string, timeout time.Duration) *telemetryv
 		}
 		return nil
 	})
-	t.Logf("%s/%s (%s) Ready after %s", ns, name, tb.Spec.Type, time.Since(start).Round(100*time.Millisecond))
-	return tb
+	took := time.Since(start)
+	t.Logf("%s/%s (%s) Ready after %s", ns, name, tb.Spec.Type, took.Round(100*time.Millisecond))
+	return tb, took
 }
 
 // query calls a sink's query API through the API server's service proxy and

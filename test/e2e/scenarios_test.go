@@ -51,29 +51,42 @@ func TestProduct(t *testing.T) {
 	}
 }
 
+// samplesReachReady applies the samples one at a time and records how long
+// each type takes from create to Ready (the postgresql one against an
+// in-cluster PostgreSQL; the otlp one forwarding into the memory sink).
 func samplesReachReady(t *testing.T) {
 	ns := backendsNS
 	postgres(t, ns)
-	applySample(t, "telemetry_v1alpha1_telemetrybackend_memory.yaml", ns, fastFlush)
-	applySample(t, "telemetry_v1alpha1_telemetrybackend_sqlite.yaml", ns, func(b *telemetryv1alpha1.TelemetryBackend) {
-		fastFlush(b)
-		b.Spec.SQLite.Storage.Size = ptr.To(resource.MustParse("1Gi"))
-	})
-	applySample(t, "telemetry_v1alpha1_telemetrybackend_postgresql.yaml", ns, func(b *telemetryv1alpha1.TelemetryBackend) {
-		fastFlush(b)
-		b.Spec.Sampling.Rate = "1"
-	})
-	applySample(t, "telemetry_v1alpha1_telemetrybackend_otlp.yaml", ns, func(b *telemetryv1alpha1.TelemetryBackend) {
-		fastFlush(b)
-		b.Spec.Sampling.Rate = "1"
-		b.Spec.OTLP.Endpoint = "http://dev-sink." + ns + ".svc:4317" // forward into the memory sink
-	})
-	for _, name := range []string{"dev", "local", "prod", "tempo"} {
-		tb := waitReady(t, ns, name, 3*time.Minute)
-		if want := "http://" + name + "-sink." + ns + ".svc:4317"; tb.Status.Endpoints.OTLPGRPC != want {
-			t.Errorf("%s: status.endpoints.otlpGrpc = %q, want %q", name, tb.Status.Endpoints.OTLPGRPC, want)
-		}
+	samples := []struct {
+		name, file string
+		edit       func(*telemetryv1alpha1.TelemetryBackend)
+	}{
+		{"dev", "telemetry_v1alpha1_telemetrybackend_memory.yaml", fastFlush},
+		{"local", "telemetry_v1alpha1_telemetrybackend_sqlite.yaml", func(b *telemetryv1alpha1.TelemetryBackend) {
+			fastFlush(b)
+			b.Spec.SQLite.Storage.Size = ptr.To(resource.MustParse("1Gi"))
+		}},
+		{"prod", "telemetry_v1alpha1_telemetrybackend_postgresql.yaml", func(b *telemetryv1alpha1.TelemetryBackend) {
+			fastFlush(b)
+			b.Spec.Sampling.Rate = "1"
+		}},
+		{"tempo", "telemetry_v1alpha1_telemetrybackend_otlp.yaml", func(b *telemetryv1alpha1.TelemetryBackend) {
+			fastFlush(b)
+			b.Spec.Sampling.Rate = "1"
+			b.Spec.OTLP.Endpoint = "http://dev-sink." + ns + ".svc:4317" // forward into the memory sink
+		}},
 	}
+	report := make([]string, 0, len(samples))
+	for _, s := range samples {
+		start := time.Now()
+		applySample(t, s.file, ns, s.edit)
+		tb, took := waitReadySince(t, ns, s.name, 3*time.Minute, start)
+		if want := "http://" + s.name + "-sink." + ns + ".svc:4317"; tb.Status.Endpoints.OTLPGRPC != want {
+			t.Errorf("%s: status.endpoints.otlpGrpc = %q, want %q", s.name, tb.Status.Endpoints.OTLPGRPC, want)
+		}
+		report = append(report, fmt.Sprintf("%s %.1fs", tb.Spec.Type, took.Seconds()))
+	}
+	fmt.Printf("e2e: time from create to Ready: %s\n", strings.Join(report, ", "))
 }
 
 func fastFlush(b *telemetryv1alpha1.TelemetryBackend) {
