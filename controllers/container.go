@@ -44,8 +44,8 @@ func container(b *telemetryv1alpha1.TelemetryBackend, sink *telemetryv1alpha1.Si
 		Env:            env,
 		EnvFrom:        envFrom,
 		Resources:      sink.Resources,
-		LivenessProbe:  probe("/healthz"),
-		ReadinessProbe: probe("/readyz"),
+		LivenessProbe:  probe("/healthz", 10),
+		ReadinessProbe: probe("/readyz", 2),
 		VolumeMounts:   volumeMounts(b),
 		SecurityContext: &corev1.SecurityContext{
 			RunAsNonRoot:             ptr.To(true),
@@ -81,12 +81,16 @@ func secretEnv(b *telemetryv1alpha1.TelemetryBackend) ([]corev1.EnvVar, []corev1
 	return env, envFrom
 }
 
-func probe(p string) *corev1.Probe {
+// probe checks an HTTP path of the sink. Readiness is probed every 2
+// seconds: the sink is listening within a fraction of a second, and a first
+// probe that comes too early must not hold a new sink out of Ready (and
+// workloads out of it) for a whole 10-second period.
+func probe(p string, periodSeconds int32) *corev1.Probe {
 	return &corev1.Probe{
 		ProbeHandler: corev1.ProbeHandler{
 			HTTPGet: &corev1.HTTPGetAction{Path: p, Port: intstr.FromString(PortQuery)},
 		},
-		PeriodSeconds:    10,
+		PeriodSeconds:    periodSeconds,
 		FailureThreshold: 3,
 	}
 }
