@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -141,6 +144,13 @@ func (e *env) helm(ctx context.Context, args ...string) (string, error) {
 }
 
 func (e *env) helmInstall(ctx context.Context) error {
+	// The operator's namespace enforces the restricted Pod Security
+	// Standard, so the chart's pods are refused if they do not meet it.
+	if _, err := e.cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		Name: operatorNS, Labels: map[string]string{"pod-security.kubernetes.io/enforce": "restricted"},
+	}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
 	repo, tag, _ := strings.Cut(operatorImage, ":")
 	_, err := e.helm(ctx, "upgrade", "--install", releaseName, "charts/telemetry-operator",
 		"--namespace", operatorNS, "--create-namespace", "--wait", "--timeout", "3m",

@@ -37,12 +37,17 @@ func eventually(t *testing.T, timeout time.Duration, what string, fn func(ctx co
 	}
 }
 
-// namespace creates a fresh namespace for the scenarios, first deleting one
-// left by an earlier run on a kept cluster, and deletes it afterwards unless
-// the test failed (to leave it for inspection).
-func namespace(t *testing.T, name string, annotations map[string]string) string {
+// restricted makes the API server refuse any pod of a namespace that does
+// not meet the "restricted" Pod Security Standard.
+var restricted = map[string]string{"pod-security.kubernetes.io/enforce": "restricted"}
+
+// namespace creates a fresh namespace for the scenarios, enforcing the
+// restricted Pod Security Standard, first deleting one left by an earlier
+// run on a kept cluster; it is deleted afterwards unless the test failed (to
+// leave it for inspection).
+func namespace(t *testing.T, name string) string {
 	t.Helper()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: annotations}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: restricted}}
 	eventually(t, 3*time.Minute, "namespace "+name+" created afresh", func(ctx context.Context) error {
 		err := cluster.c.Create(ctx, ns)
 		if apierrors.IsAlreadyExists(err) {

@@ -30,7 +30,7 @@ func TestProduct(t *testing.T) {
 			cluster.dump(context.Background())
 		}
 	})
-	namespace(t, backendsNS, nil)
+	namespace(t, backendsNS)
 	steps := []struct {
 		name string
 		run  func(t *testing.T)
