@@ -80,7 +80,11 @@ func timestamp(ns uint64) time.Time {
 // resource decodes resource attributes and stamps the metadata in, never
 // overriding a key the resource already carries.
 func (c *Converter) resource(r *resourcepb.Resource) store.Attributes {
-	attrs := attributes(r.GetAttributes())
+	return c.stamp(attributes(r.GetAttributes()))
+}
+
+// stamp adds the metadata to decoded resource attributes.
+func (c *Converter) stamp(attrs store.Attributes) store.Attributes {
 	for k, v := range c.Metadata {
 		if attrs == nil {
 			attrs = store.Attributes{}

@@ -28,30 +28,38 @@ func (c *Converter) Traces(req *coltracepb.ExportTraceServiceRequest) *store.Bat
 }
 
 func (c *Converter) addSpan(b *store.Batch, t tally, sp *tracepb.Span, scope string, res store.Attributes) {
-	events := len(sp.GetEvents())
+	keepSpan, keepEvents := c.admit(t, sp.GetTraceId(), sp.GetSpanId(), len(sp.GetEvents()))
+	if keepSpan {
+		b.Spans = append(b.Spans, span(sp, scope, res))
+	}
+	if keepEvents {
+		b.Events = append(b.Events, spanEvents(sp, res)...)
+	}
+}
+
+// admit counts what becomes of a span and its events (invalid, sampled out,
+// disabled) and says which of them to keep.
+func (c *Converter) admit(t tally, trace, span []byte, events int) (keepSpan, keepEvents bool) {
 	t.add(telemetry.SignalSpans, received, 1)
 	t.add(telemetry.SignalEvents, received, events)
-	id, ok := traceID(sp.GetTraceId())
+	id, ok := traceID(trace)
 	switch {
-	case !ok || spanID(sp.GetSpanId()) == "":
+	case !ok || spanID(span) == "":
 		t.add(telemetry.SignalSpans, telemetry.ReasonInvalid, 1)
 		t.add(telemetry.SignalEvents, telemetry.ReasonInvalid, events)
-		return
+		return false, false
 	case !c.Sampler.Keep(id):
 		t.add(telemetry.SignalSpans, sampled, 1)
 		t.add(telemetry.SignalEvents, sampled, events)
-		return
+		return false, false
 	}
-	if c.Signals.Traces {
-		b.Spans = append(b.Spans, span(sp, scope, res))
-	} else {
+	if !c.Signals.Traces {
 		t.add(telemetry.SignalSpans, telemetry.ReasonDisabled, 1)
 	}
-	if c.Signals.Events {
-		b.Events = append(b.Events, spanEvents(sp, res)...)
-	} else {
+	if !c.Signals.Events {
 		t.add(telemetry.SignalEvents, telemetry.ReasonDisabled, events)
 	}
+	return c.Signals.Traces, c.Signals.Events
 }
 
 func span(sp *tracepb.Span, scope string, res store.Attributes) store.Span {

@@ -12,7 +12,6 @@ import (
 	_ "google.golang.org/grpc/encoding/gzip" // Registers gzip, which OTLP exporters may use.
 	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
@@ -51,12 +50,12 @@ func (r *Receiver) serviceDesc(name string, sig signal) *grpc.ServiceDesc {
 }
 
 func (r *Receiver) grpcExport(sig signal, raw rawMessage) (any, error) {
-	msg := sig.newRequest()
-	if err := proto.Unmarshal(raw, msg); err != nil {
+	b, err := sig.decode(raw)
+	if err != nil {
 		r.metrics.RejectedRequests.WithLabelValues(protocolGRPC, reasonMalformed).Inc()
 		return nil, status.Error(codes.InvalidArgument, fmt.Sprintf("cannot decode the OTLP request: %v", err))
 	}
-	err := r.queue.Enqueue(sig.convert(msg))
+	err = r.queue.Enqueue(b)
 	if err == nil {
 		return sig.response, nil
 	}

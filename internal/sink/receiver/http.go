@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
 // OTLP/HTTP content types.
@@ -51,9 +52,9 @@ func (r *Receiver) httpSignal(sig signal) http.HandlerFunc {
 			return
 		}
 		contentType, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
-		msg, herr := r.decode(req, contentType, sig)
+		b, herr := r.decode(req, contentType, sig)
 		if herr == nil {
-			herr = r.httpEnqueue(w, sig, msg)
+			herr = r.httpEnqueue(w, b)
 		}
 		if herr != nil {
 			r.metrics.RejectedRequests.WithLabelValues(protocolHTTP, herr.reason).Inc()
@@ -64,9 +65,9 @@ func (r *Receiver) httpSignal(sig signal) http.HandlerFunc {
 	}
 }
 
-// decode reads, decompresses and unmarshals the request body within the
-// size limit.
-func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (proto.Message, *httpError) {
+// decode reads, decompresses, unmarshals and converts the request body
+// within the size limit.
+func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (*store.Batch, *httpError) {
 	if contentType != contentProtobuf && contentType != contentJSON {
 		return nil, &httpError{http.StatusUnsupportedMediaType, reasonMediaType,
 			fmt.Errorf("content type %q is not OTLP; use %s or %s", contentType, contentProtobuf, contentJSON)}
@@ -75,19 +76,23 @@ func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (pr
 	if herr != nil {
 		return nil, herr
 	}
-	msg := sig.newRequest()
+	var b *store.Batch
 	var err error
 	if contentType == contentJSON {
+		msg := sig.newRequest()
 		if err = jsonDecoder.Unmarshal(body, msg); err == nil {
 			err = hexIDs(msg)
 		}
+		if err == nil {
+			b = sig.convert(msg)
+		}
 	} else {
-		err = proto.Unmarshal(body, msg)
+		b, err = sig.decode(body)
 	}
 	if err != nil {
 		return nil, &httpError{http.StatusBadRequest, reasonMalformed, fmt.Errorf("cannot decode the OTLP request: %w", err)}
 	}
-	return msg, nil
+	return b, nil
 }
 
 // readBody reads the body, gunzipping it when it says so, refusing more than
@@ -132,8 +137,8 @@ func tooLargeOr(err error, what string) *httpError {
 
 // httpEnqueue maps a pipeline refusal to OTLP's retryable HTTP statuses:
 // 429 for a full queue, 503 while shutting down, both with Retry-After.
-func (r *Receiver) httpEnqueue(w http.ResponseWriter, sig signal, msg proto.Message) *httpError {
-	err := r.queue.Enqueue(sig.convert(msg))
+func (r *Receiver) httpEnqueue(w http.ResponseWriter, b *store.Batch) *httpError {
+	err := r.queue.Enqueue(b)
 	if err == nil {
 		return nil
 	}

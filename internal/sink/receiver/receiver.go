@@ -63,11 +63,25 @@ func New(conv *convert.Converter, q Queue, m *telemetry.Metrics, opt Options) *R
 }
 
 // signal describes one OTLP service: how to make its request and response
-// messages and how to convert a request.
+// messages and how to convert a request, decoded or encoded.
 type signal struct {
 	newRequest func() proto.Message
 	response   proto.Message
 	convert    func(proto.Message) *store.Batch
+	// decode converts a protobuf-encoded request; its errors are
+	// proto.Unmarshal's.
+	decode func([]byte) (*store.Batch, error)
+}
+
+// unmarshalThen is the decode of signals without a faster path.
+func (s signal) unmarshalThen() func([]byte) (*store.Batch, error) {
+	return func(raw []byte) (*store.Batch, error) {
+		msg := s.newRequest()
+		if err := proto.Unmarshal(raw, msg); err != nil {
+			return nil, err
+		}
+		return s.convert(msg), nil
+	}
 }
 
 func (r *Receiver) traces() signal {
@@ -77,27 +91,32 @@ func (r *Receiver) traces() signal {
 		convert: func(m proto.Message) *store.Batch {
 			return r.conv.Traces(m.(*coltracepb.ExportTraceServiceRequest))
 		},
+		decode: r.conv.TracesProto,
 	}
 }
 
 func (r *Receiver) metricsSignal() signal {
-	return signal{
+	s := signal{
 		newRequest: func() proto.Message { return &colmetricspb.ExportMetricsServiceRequest{} },
 		response:   &colmetricspb.ExportMetricsServiceResponse{},
 		convert: func(m proto.Message) *store.Batch {
 			return r.conv.Metrics(m.(*colmetricspb.ExportMetricsServiceRequest))
 		},
 	}
+	s.decode = s.unmarshalThen()
+	return s
 }
 
 func (r *Receiver) logs() signal {
-	return signal{
+	s := signal{
 		newRequest: func() proto.Message { return &collogspb.ExportLogsServiceRequest{} },
 		response:   &collogspb.ExportLogsServiceResponse{},
 		convert: func(m proto.Message) *store.Batch {
 			return r.conv.Logs(m.(*collogspb.ExportLogsServiceRequest))
 		},
 	}
+	s.decode = s.unmarshalThen()
+	return s
 }
 
 // refusalReason names a pipeline refusal for the rejected-requests counter.

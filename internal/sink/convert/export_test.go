@@ -1,0 +1,15 @@
+package convert
+
+import "github.com/spark-dev/telemetry-operator/internal/sink/store"
+
+// TakesFastPath reports whether TracesProto converts raw without falling
+// back to protobuf, so that tests know which path they compared.
+func TakesFastPath(c *Converter, raw []byte) bool {
+	in := interners.Get().(*interner)
+	defer interners.Put(in)
+	d := traceDecoder{c: c, in: in, b: &store.Batch{}, t: tally{}}
+	err := d.request(raw)
+	clear(in.kvs)
+	in.kvs = in.kvs[:0]
+	return err == nil
+}
