@@ -29,6 +29,13 @@ type Sink struct {
 // the server block, which StartSink adds with free ports) and extra
 // environment, and waits until /readyz answers.
 func StartSink(ctx context.Context, binary, dir, configYAML string, env []string) (*Sink, error) {
+	return StartSinkWrapped(ctx, nil, binary, dir, configYAML, env)
+}
+
+// StartSinkWrapped is StartSink with the binary run through wrap (for
+// example taskset and its CPU list), which must execute it in place so that
+// the process id stays the sink's.
+func StartSinkWrapped(ctx context.Context, wrap []string, binary, dir, configYAML string, env []string) (*Sink, error) {
 	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
@@ -49,7 +56,8 @@ func StartSink(ctx context.Context, binary, dir, configYAML string, env []string
 	if err != nil {
 		return nil, err
 	}
-	s.cmd = exec.Command(binary, "--config", cfgPath, "--log-level", "warn")
+	args := append(append([]string{}, wrap...), binary, "--config", cfgPath, "--log-level", "warn")
+	s.cmd = exec.Command(args[0], args[1:]...)
 	s.cmd.Env = append(os.Environ(), env...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {
@@ -86,6 +94,11 @@ func (s *Sink) waitReady(ctx context.Context) error {
 // Stored is the sink's count of records the store accepted, over all signals.
 func (s *Sink) Stored(ctx context.Context) (float64, error) {
 	return s.metric(ctx, "sink_stored_records_total")
+}
+
+// Received is the sink's count of records its receivers acknowledged.
+func (s *Sink) Received(ctx context.Context) (float64, error) {
+	return s.metric(ctx, "sink_received_records_total")
 }
 
 // Dropped is the sink's count of accepted records it could not store.

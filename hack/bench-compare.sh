@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# make bench-compare: the sink against the OpenTelemetry Collector on this
+# machine, in one run (test/bench, build tags bench and benchcompare). Builds
+# the collector distribution of hack/collector (its own Go module, pinned
+# there) and telemetrygen into bin/ when missing, then runs each subject as
+# its own process pinned with taskset and prints one table, followed by the
+# top of a CPU profile of the sink under OTLP/gRPC saturation.
+# Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8s), BENCH_LOADS
+# (telemetrygen,grpc,http), BENCH_DB_STORES (sqlite,postgresql), BENCH_WORKERS,
+# BENCH_TG_RATE, BENCH_TG_WORKERS, BENCH_ATTRIBUTES, BENCH_SUT_CPUS,
+# BENCH_LOAD_CPUS, BENCH_OUT (also write the table there), BENCH_PROFILE=0.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BIN="$ROOT/bin"
+OTELCOL_VERSION=$(sed -n 's/^const version = "\(.*\)"$/\1/p' hack/collector/main.go)
+TELEMETRYGEN_VERSION=v0.161.0
+TELEMETRYGEN="$BIN/telemetrygen-$TELEMETRYGEN_VERSION"
+mkdir -p "$BIN"
+
+if [ "$("$BIN/otelcol" --version 2>/dev/null)" != "otelcol version $OTELCOL_VERSION" ]; then
+	echo "== building the OpenTelemetry Collector $OTELCOL_VERSION (hack/collector) into bin/otelcol"
+	(cd hack/collector && CGO_ENABLED=0 go build -trimpath -o "$BIN/otelcol" .)
+fi
+if [ ! -x "$TELEMETRYGEN" ]; then
+	echo "== installing telemetrygen $TELEMETRYGEN_VERSION into bin/"
+	tmp=$(mktemp -d)
+	GOBIN="$tmp" CGO_ENABLED=0 go install \
+		"github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@$TELEMETRYGEN_VERSION"
+	mv "$tmp/telemetrygen" "$TELEMETRYGEN"
+	rm -rf "$tmp"
+fi
+
+# One core for the subject, another for the load: the default needs two.
+if [ "$(nproc)" -lt 2 ]; then
+	: "${BENCH_SUT_CPUS:=0}" "${BENCH_LOAD_CPUS:=0}"
+	echo "warning: one CPU: the subject and the load generators share it"
+fi
+export BENCH_SUT_CPUS="${BENCH_SUT_CPUS:-1}" BENCH_LOAD_CPUS="${BENCH_LOAD_CPUS:-0}"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "== building the sink and the comparison driver"
+CGO_ENABLED=0 go build -o "$work/sink" ./cmd/sink
+go test -c -tags bench,benchcompare -o "$work/compare.test" ./test/bench/
+if [ "${BENCH_PROFILE:-1}" != 0 ]; then
+	export BENCH_PROFILE_DIR="$work"
+fi
+
+echo "== running (subject on CPU $BENCH_SUT_CPUS, load on CPU $BENCH_LOAD_CPUS); other processes on this machine are not stopped"
+(cd test/bench && BENCH_SINK="$work/sink" BENCH_OTELCOL="$BIN/otelcol" BENCH_TELEMETRYGEN="$TELEMETRYGEN" \
+	BENCH_MACHINE_CPUS=$(nproc --all) taskset -c "$BENCH_LOAD_CPUS" "$work/compare.test" -test.run '^TestBenchCompare$' -test.v -test.count=1 -test.timeout 40m) \
+	2>&1 | grep -v -e '^=== RUN' -e '^--- PASS' -e '^PASS$'
+
+for p in "$work"/sink-*-grpc.pprof; do
+	[ -s "$p" ] || continue
+	echo "== where the sink's CPU goes under OTLP/gRPC saturation: $(basename "$p" .pprof) (go tool pprof -top)"
+	go tool pprof -top -nodecount=30 "$work/sink" "$p" 2>/dev/null | sed -n '1,40p'
+done

@@ -1,0 +1,136 @@
+//go:build bench && benchcompare
+
+package bench
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Reference figures (write 100 spans: 20 ms SQLite, 50 ms PostgreSQL) and
+// the issue's goals for the durable stores.
+var durable = map[string]struct {
+	reference, goal float64
+	goalText        string
+}{
+	"sqlite":     {reference: 100 / 0.020, goal: 100_000, goalText: "100k spans per CPU-second"},
+	"postgresql": {reference: 100 / 0.050, goal: 100_000, goalText: "100k spans/s"},
+}
+
+// baselines says which collector row each sink row is compared with.
+var baselines = map[string]string{"memory": "nop", "otlp": "otlp"}
+
+// renderCompare prints the median run of each subject under each load as
+// one Markdown table, with what was run and the goals.
+func renderCompare(c compareConfig, runs []run) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nCollector vs sink, %s, %s CPUs (%s/%s). Each process pinned: subject `taskset -c %s`, load generators, forwarding target and PostgreSQL `taskset -c %s`.\n",
+		time.Now().UTC().Format("2006-01-02"), envOr("BENCH_MACHINE_CPUS", "?"), runtime.GOOS, runtime.GOARCH, c.sutCPUs, c.loadCPUs)
+	fmt.Fprintf(&b, "Loads, %s each: telemetrygen (%d workers x %d traces/s of 10 spans, OTLP/gRPC); loadgen saturation over OTLP/gRPC and OTLP/HTTP (%d senders, requests of %d spans with %d attributes each, fresh ids).\n",
+		c.duration, c.tgWorkers, c.tgRate, c.workers, c.shape.Spans(), c.shape.Attributes)
+	fmt.Fprintf(&b, "Median of %d alternating rounds by spans per CPU-second; a fresh process per run. Accepted = the collector's otelcol_receiver_accepted_spans, the sink's stored records; never the generator's count.\n", c.rounds)
+	b.WriteString("Collector: otlp receiver, batch processor (defaults), nop exporter, or otlp exporter (compression none) into a nop collector; sink otlp store forwards into the same kind of nop collector.\n\n")
+	b.WriteString("| load | system | store / exporter | offered spans | accepted spans | lost | refusals | spans/s | spans per CPU-second | CPU-s per M spans | peak RSS | ours / collector | goal met |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	med := medians(runs)
+	for _, k := range orderedKeys(c, runs) {
+		r := med[k]
+		ratio, goal := judge(r, med)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %d | %s | %s | %.2f | %d MiB | %s | %s |\n",
+			r.load, r.system, r.store, count(int(r.offered)), count(int(r.accepted)), r.lost, r.refused,
+			count(int(r.accepted/r.wall.Seconds())), count(int(r.perCPUSecond())), r.cpu/r.accepted*1e6,
+			r.rss>>20, ratio, goal)
+	}
+	b.WriteString("\nGoals: sink memory and otlp at least 2x the collector's spans per CPU-second with nothing lost and peak RSS no higher than the collector's; ")
+	b.WriteString("sqlite 100k spans per CPU-second, postgresql (fsync on) 100k spans/s; ratios for those are against the reference (100 spans in 20 ms SQLite, 50 ms PostgreSQL).\n")
+	return b.String()
+}
+
+type runKey struct{ load, system, store string }
+
+func keyOf(r run) runKey { return runKey{r.load, r.system, r.store} }
+
+// medians picks, per subject and load, the run with the median spans per
+// CPU-second (the lower middle of an even count).
+func medians(runs []run) map[runKey]run {
+	groups := map[runKey][]run{}
+	for _, r := range runs {
+		groups[keyOf(r)] = append(groups[keyOf(r)], r)
+	}
+	out := map[runKey]run{}
+	for k, g := range groups {
+		slices.SortFunc(g, func(a, b run) int {
+			if a.perCPUSecond() < b.perCPUSecond() {
+				return -1
+			}
+			return 1
+		})
+		out[k] = g[(len(g)-1)/2]
+	}
+	return out
+}
+
+// orderedKeys lists the rows load by load, each sink row after the
+// collector row it is compared with, the durable stores last.
+func orderedKeys(c compareConfig, runs []run) []runKey {
+	var keys []runKey
+	for _, r := range runs {
+		if k := keyOf(r); !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	order := func(k runKey) int {
+		load := slices.Index(c.loads, k.load)
+		subject := slices.Index(c.pairs, subject{k.system, k.store})
+		if subject < 0 {
+			return 1000 + slices.Index(c.dbStores, k.store)
+		}
+		return load*len(c.pairs) + subject
+	}
+	slices.SortStableFunc(keys, func(a, b runKey) int { return order(a) - order(b) })
+	return keys
+}
+
+// judge is a row's ratio to what it is compared with, and whether it met
+// its goal (with the reason when not).
+func judge(r run, med map[runKey]run) (string, string) {
+	if r.system == "collector" {
+		return "baseline", "-"
+	}
+	if d, ok := durable[r.store]; ok {
+		rate := r.accepted / r.wall.Seconds()
+		got := rate
+		if r.store == "sqlite" {
+			got = r.perCPUSecond()
+		}
+		ratio := fmt.Sprintf("%.1fx reference", rate/d.reference)
+		return ratio, verdict(got >= d.goal && r.lost == 0, fmt.Sprintf("below %s", d.goalText), r.lost)
+	}
+	base, ok := med[runKey{r.load, "collector", baselines[r.store]}]
+	if !ok {
+		return "n/a", "n/a (no collector run)"
+	}
+	x := r.perCPUSecond() / base.perCPUSecond()
+	var why []string
+	if x < 2 {
+		why = append(why, fmt.Sprintf("%.2fx < 2x", x))
+	}
+	if r.rss > base.rss {
+		why = append(why, fmt.Sprintf("RSS %d > %d MiB", r.rss>>20, base.rss>>20))
+	}
+	ratio := fmt.Sprintf("%.2fx (RSS %.2fx)", x, float64(r.rss)/float64(base.rss))
+	return ratio, verdict(len(why) == 0 && r.lost == 0, strings.Join(why, ", "), r.lost)
+}
+
+func verdict(ok bool, why string, lost float64) string {
+	if ok {
+		return "yes"
+	}
+	if lost > 0 {
+		why = strings.TrimPrefix(why+fmt.Sprintf(", %.0f lost", lost), ", ")
+	}
+	return "**no**: " + why
+}

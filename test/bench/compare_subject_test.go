@@ -1,0 +1,158 @@
+//go:build bench && benchcompare
+
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+)
+
+// subjectProc is a running subject: a collector or a sink, and the
+// forwarding target both otlp subjects export to (a collector with the OTLP
+// receiver and the nop exporter, on the load generator's CPUs, so that the
+// same target serves both and its cost is charged to neither).
+type subjectProc struct {
+	subject
+	collector, target *Collector
+	sink              *Sink
+	grpcAddr, httpURL string
+}
+
+func startSubject(t *testing.T, c compareConfig, sys subject, dir string) *subjectProc {
+	t.Helper()
+	ctx := context.Background()
+	p := &subjectProc{subject: sys}
+	var err error
+	if sys.store == "otlp" {
+		if p.target, err = StartCollector(ctx, c.wrap(c.loadCPUs), c.otelcol, mkdir(t, dir, "target"), false, "nop", "{}"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	switch sys.system {
+	case "collector":
+		name, block := "nop", "{}"
+		if sys.store == "otlp" { // Our otlp store does not compress; neither does the collector here.
+			name, block = "otlp", fmt.Sprintf(`{endpoint: "%s", compression: none, tls: {insecure: true}}`, p.target.GRPCAddr)
+		}
+		if p.collector, err = StartCollector(ctx, c.wrap(c.sutCPUs), c.otelcol, dir, true, name, block); err != nil {
+			p.stop(t)
+			t.Fatal(err)
+		}
+		p.grpcAddr, p.httpURL = p.collector.GRPCAddr, p.collector.HTTPURL
+	case "sink":
+		forwardTo := ""
+		if p.target != nil {
+			forwardTo = p.target.GRPCAddr
+		}
+		cfg, env := compareStoreConfig(t, sys.store, dir, forwardTo)
+		if c.profileDir != "" {
+			env = append(env, "TELEMETRY_SINK_PPROF=1")
+		}
+		if p.sink, err = StartSinkWrapped(ctx, c.wrap(c.sutCPUs), c.sink, dir, cfg, env); err != nil {
+			p.stop(t)
+			t.Fatal(err)
+		}
+		p.grpcAddr, p.httpURL = p.sink.GRPCAddr, p.sink.HTTPURL
+	default:
+		t.Fatalf("unknown system %q", sys.system)
+	}
+	return p
+}
+
+// compareStoreConfig is the sink's configuration: batches of 1000 records
+// (the collector's batch processor sends up to 8192), the memory store
+// with its default bounds (10000 traces), the others as `make bench` runs
+// them.
+func compareStoreConfig(t *testing.T, store, dir, forwardTo string) (string, []string) {
+	if store == "memory" {
+		return "type: memory\nbuffer:\n  size: 1000\n  exportInterval: 1s\n", nil
+	}
+	return storeConfig(t, store, dir, forwardTo)
+}
+
+func mkdir(t *testing.T, dir, name string) string {
+	return runDir(t, filepath.Join(filepath.Base(dir), name))
+}
+
+func (p *subjectProc) pid() int {
+	if p.sink != nil {
+		return p.sink.PID()
+	}
+	return p.collector.PID()
+}
+
+// counts is the spans the subject accepted and passed on (the collector's
+// receiver count, or the sink's stored count), and the spans it lost:
+// refused, failed, dropped, or never received by the forwarding target.
+func (p *subjectProc) counts(ctx context.Context) (accepted, lost float64, err error) {
+	if p.sink != nil {
+		if accepted, err = p.sink.Stored(ctx); err == nil {
+			lost, err = p.sink.Dropped(ctx)
+		}
+	} else if accepted, err = p.collector.Accepted(ctx); err == nil {
+		lost, err = p.collector.Lost(ctx)
+	}
+	if err != nil || p.target == nil {
+		return accepted, lost, err
+	}
+	got, err := p.target.Accepted(ctx)
+	if got < accepted {
+		lost += accepted - got
+	}
+	return accepted, lost, err
+}
+
+// drained reports whether the subject has passed on everything it took:
+// the sink's queue is empty, and a forwarding target has received as much
+// as the subject accepted. The counts it returns must also stop changing.
+func (p *subjectProc) drained(ctx context.Context) (bool, []float64, error) {
+	accepted, lost, err := p.counts(ctx)
+	if err != nil {
+		return false, nil, err
+	}
+	vals := []float64{accepted, lost}
+	done := true
+	if p.sink != nil {
+		received, err1 := p.sink.Received(ctx)
+		queued, err2 := p.sink.metric(ctx, "sink_queue_records")
+		if err1 != nil || err2 != nil {
+			return false, nil, fmt.Errorf("%v %v", err1, err2)
+		}
+		vals = append(vals, received)
+		done = queued == 0
+	}
+	if p.target != nil {
+		got, err := p.target.Accepted(ctx)
+		if err != nil {
+			return false, nil, err
+		}
+		vals = append(vals, got)
+		done = done && got >= accepted
+	}
+	return done, vals, nil
+}
+
+func (p *subjectProc) log() string {
+	if p.sink != nil {
+		return p.sink.Log()
+	}
+	return p.collector.Log()
+}
+
+func (p *subjectProc) stop(t *testing.T) {
+	if p.sink != nil {
+		if err := p.sink.Stop(); err != nil {
+			t.Errorf("stopping the sink: %v\n%s", err, p.sink.Log())
+		}
+	}
+	if p.collector != nil {
+		if err := p.collector.Stop(); err != nil {
+			t.Errorf("stopping the collector: %v\n%s", err, p.collector.Log())
+		}
+	}
+	if p.target != nil {
+		_ = p.target.Stop()
+	}
+}

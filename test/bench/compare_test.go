@@ -1,0 +1,138 @@
+//go:build bench && benchcompare
+
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/test/bench/loadgen"
+)
+
+// TestBenchCompare is `make bench-compare`: the OpenTelemetry Collector
+// and the sink, each in its own process pinned to the same CPUs, take the
+// same loads in alternating rounds: telemetrygen at a fixed rate, then
+// saturation by loadgen over OTLP/gRPC and OTLP/HTTP. Every figure counts
+// what the receiver accepted, never what a generator claims to have sent.
+// It prints one table; it fails only when a run could not be measured.
+func TestBenchCompare(t *testing.T) {
+	c := compareParams()
+	var runs []run
+	for round := 1; round <= c.rounds; round++ {
+		for _, l := range c.loads {
+			pairs := c.pairs
+			if round%2 == 0 { // Alternate who goes first, so neither always gets the warmer machine.
+				pairs = reversed(pairs)
+			}
+			for _, sys := range pairs {
+				r := measure(t, c, sys, l, round)
+				t.Logf("round %d %s %s/%s: %s", round, l, sys.system, sys.store, r.summary())
+				runs = append(runs, r)
+			}
+		}
+	}
+	for _, store := range c.dbStores { // Durable stores: one run each, against the reference.
+		runs = append(runs, measure(t, c, subject{system: "sink", store: store}, "grpc", 1))
+	}
+	table := renderCompare(c, runs)
+	fmt.Println(table)
+	if out := os.Getenv("BENCH_OUT"); out != "" {
+		if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// subject is one system under test: the collector with an exporter, or
+// the sink with a store.
+type subject struct{ system, store string }
+
+type compareConfig struct {
+	sink, otelcol, telemetrygen string
+	sutCPUs, loadCPUs           string
+	rounds                      int
+	duration                    time.Duration
+	workers                     int
+	tgRate, tgWorkers           int
+	loads                       []string
+	pairs                       []subject
+	dbStores                    []string
+	shape                       loadgen.Shape
+	profileDir                  string
+}
+
+func compareParams() compareConfig {
+	return compareConfig{
+		sink:         os.Getenv("BENCH_SINK"),
+		otelcol:      os.Getenv("BENCH_OTELCOL"),
+		telemetrygen: os.Getenv("BENCH_TELEMETRYGEN"),
+		sutCPUs:      envOr("BENCH_SUT_CPUS", "1"),
+		loadCPUs:     envOr("BENCH_LOAD_CPUS", "0"),
+		rounds:       envInt("BENCH_ROUNDS", 3),
+		duration:     envDuration("BENCH_DURATION", 8*time.Second),
+		workers:      envInt("BENCH_WORKERS", 8),
+		tgRate:       envInt("BENCH_TG_RATE", 2000),
+		tgWorkers:    envInt("BENCH_TG_WORKERS", 16),
+		loads:        split(envOr("BENCH_LOADS", "telemetrygen,grpc,http")),
+		pairs: []subject{{"collector", "nop"}, {"sink", "memory"},
+			{"collector", "otlp"}, {"sink", "otlp"}},
+		dbStores:   split(envOr("BENCH_DB_STORES", "sqlite,postgresql")),
+		shape:      loadgen.Shape{Traces: 10, SpansPerTrace: 10, Attributes: envInt("BENCH_ATTRIBUTES", 4)},
+		profileDir: os.Getenv("BENCH_PROFILE_DIR"),
+	}
+}
+
+func (c compareConfig) wrap(cpus string) []string { return []string{"taskset", "-c", cpus} }
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func reversed(s []subject) []subject {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
+}
+
+// runDir is a fresh directory for one process's config, log and data.
+func runDir(t *testing.T, name string) string {
+	dir := filepath.Join(t.TempDir(), strings.ReplaceAll(name, "/", "-"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// waitStable polls until done reports true and the values it returns stop
+// changing, or fails after the timeout: the load has ended, so a stable
+// count means the pipeline has drained.
+func waitStable(ctx context.Context, timeout time.Duration, poll func(context.Context) (bool, []float64, error)) error {
+	deadline := time.Now().Add(timeout)
+	var last []float64
+	stable := 0
+	for time.Now().Before(deadline) {
+		done, vals, err := poll(ctx)
+		if err == nil && done && slices.Equal(vals, last) {
+			if stable++; stable >= 3 {
+				return nil
+			}
+		} else {
+			stable = 0
+		}
+		last = vals
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("not drained within %s (last %v)", timeout, last)
+}
