@@ -2,6 +2,7 @@ package convert
 
 import (
 	"encoding/hex"
+	"slices"
 
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
@@ -20,6 +21,9 @@ func (c *Converter) TracesProto(raw []byte) (*store.Batch, error) {
 	d := traceDecoder{c: c, in: in, b: &store.Batch{}, t: tally{}}
 	if err := d.request(raw); err == nil {
 		d.t.flush(c.Telemetry)
+		if len(d.b.Spans) == 0 {
+			d.b.Spans = nil // room was made for spans that were not kept
+		}
 		return d.b, nil
 	}
 	clear(in.kvs)
@@ -148,7 +152,7 @@ func (d *traceDecoder) resource(b []byte) (store.Attributes, error) {
 
 func (d *traceDecoder) scopeSpans(msg []byte, res store.Attributes) error {
 	var scope string
-	seen := false
+	seen, spans := false, 0
 	for b := msg; len(b) > 0; {
 		f, rest, err := next(b)
 		if err != nil {
@@ -164,12 +168,16 @@ func (d *traceDecoder) scopeSpans(msg []byte, res store.Attributes) error {
 			scope, err = d.scope(f.bytes)
 		case 2:
 			err = f.is(protowire.BytesType)
+			spans++
 		case 3:
 			_, err = f.text()
 		}
 		if err != nil {
 			return err
 		}
+	}
+	if d.c.Signals.Traces {
+		d.b.Spans = slices.Grow(d.b.Spans, spans)
 	}
 	return eachField(msg, 2, func(sp []byte) error { return d.span(sp, scope, res) })
 }

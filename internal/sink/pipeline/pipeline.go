@@ -87,9 +87,15 @@ func (p *Pipeline) Enqueue(b *store.Batch) error {
 	case p.queued > 0 && p.queued+n > p.opt.MaxQueue:
 		return ErrFull
 	}
-	p.cur.Spans = append(p.cur.Spans, b.Spans...)
-	p.cur.Events = append(p.cur.Events, b.Events...)
-	p.cur.Metrics = append(p.cur.Metrics, b.Metrics...)
+	if p.cur.Len() == 0 {
+		// The pipeline owns b now: taking it whole saves copying every
+		// record of a request that fills a flush by itself.
+		p.cur = *b
+	} else {
+		p.cur.Spans = append(p.cur.Spans, b.Spans...)
+		p.cur.Events = append(p.cur.Events, b.Events...)
+		p.cur.Metrics = append(p.cur.Metrics, b.Metrics...)
+	}
 	p.queued += n
 	p.metrics.QueueLength.Set(float64(p.queued))
 	if p.cur.Len() >= p.opt.Size {

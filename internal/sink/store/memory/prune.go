@@ -68,7 +68,9 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 	}
 	var all store.Batch
 	for _, e := range s.traces {
-		all.Spans = append(all.Spans, e.spans...)
+		for _, sp := range e.spans {
+			all.Spans = append(all.Spans, *sp)
+		}
 	}
 	for _, e := range s.events {
 		all.Events = append(all.Events, e.event)

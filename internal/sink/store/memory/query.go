@@ -42,7 +42,10 @@ func (s *Store) GetTrace(ctx context.Context, traceID string) (*store.TraceDetai
 	if !ok {
 		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
 	}
-	spans := slices.Clone(e.spans)
+	spans := make([]store.Span, len(e.spans))
+	for i, sp := range e.spans {
+		spans[i] = *sp
+	}
 	slices.SortFunc(spans, func(a, b store.Span) int {
 		return cmp.Or(a.StartTime.Compare(b.StartTime), cmp.Compare(a.SpanID, b.SpanID))
 	})
@@ -58,12 +61,11 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	c := newCollector(q.Limit, len(s.spanTrace), func(a, b *store.Span) int {
+	c := newCollector(q.Limit, len(s.spanIDs), func(a, b *store.Span) int {
 		return newestFirst(a.StartTime, b.StartTime, a.SpanID, b.SpanID)
 	})
 	match := func(e *traceEntry) {
-		for i := range e.spans {
-			sp := &e.spans[i]
+		for _, sp := range e.spans {
 			if (q.Name == "" || sp.Name == q.Name) && q.Time.Contains(sp.StartTime) &&
 				q.Attributes.Matches(sp.Attributes, sp.Resource) {
 				c.add(sp)
