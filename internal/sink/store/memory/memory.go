@@ -62,11 +62,11 @@ func New(limits config.Memory) *Store {
 	setDefault(&limits.MaxEvents, config.DefaultMaxEvents)
 	setDefault(&limits.MaxMetricPoints, config.DefaultMaxMetricPoints)
 	return &Store{
-		limits:    limits,
-		traces:    map[string]*traceEntry{},
-		spanIDs:   map[uint64]struct{}{},
-		events:    map[string]*eventEntry{},
-		metrics:   map[string]*metricEntry{},
+		limits:  limits,
+		traces:  map[string]*traceEntry{},
+		spanIDs: map[uint64]struct{}{},
+		events:  map[string]*eventEntry{},
+		metrics: map[string]*metricEntry{},
 	}
 }
 
