@@ -94,9 +94,31 @@ func writeList(b *bytes.Buffer, l []any) error {
 	return nil
 }
 
+// writeString writes s as encoding/json does. Most attribute strings need no
+// escaping, and writing those directly saves an allocation and most of the
+// encoding cost; any other string goes through encoding/json.
 func writeString(b *bytes.Buffer, s string) {
-	j, _ := json.Marshal(s) // A string always encodes.
-	b.Write(j)
+	if !plain(s) {
+		j, _ := json.Marshal(s) // A string always encodes.
+		b.Write(j)
+		return
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+}
+
+// plain reports whether encoding/json writes s unchanged between quotes:
+// printable ASCII without the characters it escapes (quote, backslash, and
+// the HTML-sensitive <, > and &).
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // writeFloat writes NaN and the infinities as strings, since JSON has no
