@@ -74,6 +74,10 @@ test: envtest postgres ## Install what the tests need, then run every test.
 bench: envtest postgres ## Benchmark the sink (ingest and queries per store, one table), the stores and the webhook.
 	hack/bench.sh
 
+.PHONY: bench-compare
+bench-compare: postgres ## Compare the sink with the OpenTelemetry Collector on this machine (builds both), one table.
+	hack/bench-compare.sh
+
 ##@ Build
 
 .PHONY: build
