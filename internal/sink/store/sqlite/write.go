@@ -36,7 +36,8 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 }
 
 func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error {
-	fresh, err := s.insertSpans(ctx, tx, b.Spans)
+	var memo attrjson.Memo
+	fresh, err := s.insertSpans(ctx, tx, b.Spans, &memo)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error 
 	ins := tx.StmtContext(ctx, s.stmts.insertEvent)
 	for i := range b.Events {
 		e := &b.Events[i]
-		attrs, res, err := marshalPair(e.Attributes, e.Resource)
+		attrs, res, err := marshalPair(e.Attributes, e.Resource, &memo)
 		if err != nil {
 			return err
 		}
@@ -57,17 +58,17 @@ func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error 
 			return err
 		}
 	}
-	return s.insertMetrics(ctx, tx, b.Metrics)
+	return s.insertMetrics(ctx, tx, b.Metrics, &memo)
 }
 
 // insertSpans returns the spans that were not stored yet: only they count
 // towards their traces.
-func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span) ([]store.Span, error) {
+func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span, memo *attrjson.Memo) ([]store.Span, error) {
 	ins := tx.StmtContext(ctx, s.stmts.insertSpan)
 	var fresh []store.Span
 	for i := range spans {
 		sp := &spans[i]
-		attrs, res, err := marshalPair(sp.Attributes, sp.Resource)
+		attrs, res, err := marshalPair(sp.Attributes, sp.Resource, memo)
 		if err != nil {
 			return nil, err
 		}
@@ -112,11 +113,11 @@ func (s *Store) upsertTrace(ctx context.Context, tx *sql.Tx, add *tracerow.Row) 
 	return err
 }
 
-func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.Metric) error {
+func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.Metric, memo *attrjson.Memo) error {
 	ins := tx.StmtContext(ctx, s.stmts.insertMetric)
 	for i := range metrics {
 		m := &metrics[i]
-		attrs, res, err := marshalPair(m.Attributes, m.Resource)
+		attrs, res, err := marshalPair(m.Attributes, m.Resource, memo)
 		if err != nil {
 			return err
 		}
@@ -129,14 +130,16 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.M
 	return nil
 }
 
-func marshalPair(attrs, resource store.Attributes) (a, r string, err error) {
+// marshalPair encodes a record's attributes and, through the batch's memo,
+// its resource.
+func marshalPair(attrs, resource store.Attributes, memo *attrjson.Memo) (a, r string, err error) {
 	ab, err := attrjson.Marshal(attrs)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
 	}
-	rb, err := attrjson.Marshal(resource)
+	r, err = memo.String(resource)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
 	}
-	return string(ab), string(rb), nil
+	return string(ab), r, nil
 }
