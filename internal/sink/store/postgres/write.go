@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
@@ -93,13 +95,14 @@ func (e *encoded) steps() []copyStep {
 // transaction holds its locks for as short a time as possible.
 func encodeBatch(b *store.Batch) (*encoded, error) {
 	var e encoded
+	var memo attrjson.Memo
 	for i := range b.Spans {
 		sp := &b.Spans[i]
-		attrs, res, err := marshalPair(sp.Attributes, sp.Resource)
+		attrs, res, err := marshalPair(sp.Attributes, sp.Resource, &memo)
 		if err != nil {
 			return nil, err
 		}
-		e.spans = append(e.spans, []any{sp.SpanID, sp.TraceID, nullable(sp.ParentSpanID), sp.Name, sp.Kind,
+		e.spans = append(e.spans, []any{sp.SpanID, uuid(sp.TraceID), nullable(sp.ParentSpanID), sp.Name, sp.Kind,
 			sp.StartTime, sp.EndTime, sp.Duration, sp.Status, sp.StatusMessage, sp.Scope, attrs, res})
 	}
 	for _, r := range tracerow.FromSpans(b.Spans) {
@@ -111,27 +114,39 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 		if r.HasRoot {
 			name = r.Name
 		}
-		e.traces = append(e.traces, []any{r.TraceID, name, r.StartTime, r.EndTime, r.Status, string(attrs)})
+		e.traces = append(e.traces, []any{uuid(r.TraceID), name, r.StartTime, r.EndTime, r.Status, string(attrs)})
 	}
 	for i := range b.Events {
 		ev := &b.Events[i]
-		attrs, res, err := marshalPair(ev.Attributes, ev.Resource)
+		attrs, res, err := marshalPair(ev.Attributes, ev.Resource, &memo)
 		if err != nil {
 			return nil, err
 		}
-		e.events = append(e.events, []any{ev.EventID, nullable(ev.TraceID), nullable(ev.SpanID), ev.Type, ev.Name,
+		e.events = append(e.events, []any{uuid(ev.EventID), uuid(ev.TraceID), nullable(ev.SpanID), ev.Type, ev.Name,
 			ev.Timestamp, attrs, res})
 	}
 	for i := range b.Metrics {
 		m := &b.Metrics[i]
-		attrs, res, err := marshalPair(m.Attributes, m.Resource)
+		attrs, res, err := marshalPair(m.Attributes, m.Resource, &memo)
 		if err != nil {
 			return nil, err
 		}
-		e.metrics = append(e.metrics, []any{m.MetricID, nullable(m.TraceID), m.Name, m.Value, m.Unit,
+		e.metrics = append(e.metrics, []any{uuid(m.MetricID), uuid(m.TraceID), m.Name, m.Value, m.Unit,
 			m.AggregationType, m.Timestamp, attrs, res})
 	}
 	return &e, nil
+}
+
+// uuid renders a 32-hex-digit id (ValidateBatch checked it) for a UUID
+// column, or NULL when absent. COPY encodes pgtype.UUID directly; a string
+// would first fail to encode, building an error per value, then be parsed.
+func uuid(id string) any {
+	if id == "" {
+		return nil
+	}
+	u := pgtype.UUID{Valid: true}
+	_, _ = hex.Decode(u.Bytes[:], []byte(id))
+	return u
 }
 
 // nullable maps an absent id to NULL, as the seed's schema has it.
@@ -142,14 +157,16 @@ func nullable(id string) any {
 	return id
 }
 
-func marshalPair(attrs, resource store.Attributes) (a, r string, err error) {
+// marshalPair encodes a record's attributes and, through the batch's memo,
+// its resource.
+func marshalPair(attrs, resource store.Attributes, memo *attrjson.Memo) (a, r string, err error) {
 	ab, err := attrjson.Marshal(attrs)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
 	}
-	rb, err := attrjson.Marshal(resource)
+	r, err = memo.String(resource)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
 	}
-	return string(ab), string(rb), nil
+	return string(ab), r, nil
 }
