@@ -8,7 +8,8 @@
 # Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8s), BENCH_LOADS
 # (telemetrygen,grpc,http), BENCH_DB_STORES (sqlite,postgresql), BENCH_WORKERS,
 # BENCH_TG_RATE, BENCH_TG_WORKERS, BENCH_ATTRIBUTES, BENCH_SUT_CPUS,
-# BENCH_LOAD_CPUS, BENCH_OUT (also write the table there), BENCH_PROFILE=0.
+# BENCH_LOAD_CPUS, BENCH_OUT (also write the table there), BENCH_PROFILE=0 (no
+# profile), BENCH_PROFILE_OUT (keep the profiles and the sink binary there).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -48,12 +49,18 @@ if [ "${BENCH_PROFILE:-1}" != 0 ]; then
 fi
 
 echo "== running (subject on CPU $BENCH_SUT_CPUS, load on CPU $BENCH_LOAD_CPUS); other processes on this machine are not stopped"
+status=0
 (cd test/bench && BENCH_SINK="$work/sink" BENCH_OTELCOL="$BIN/otelcol" BENCH_TELEMETRYGEN="$TELEMETRYGEN" \
 	BENCH_MACHINE_CPUS=$(nproc --all) taskset -c "$BENCH_LOAD_CPUS" "$work/compare.test" -test.run '^TestBenchCompare$' -test.v -test.count=1 -test.timeout 40m) \
-	2>&1 | grep -v -e '^=== RUN' -e '^--- PASS' -e '^PASS$'
+	2>&1 | grep -v -e '^=== RUN' -e '^ *--- PASS' -e '^PASS$' || status=$?
 
 for p in "$work"/sink-*-grpc.pprof; do
 	[ -s "$p" ] || continue
-	echo "== where the sink's CPU goes under OTLP/gRPC saturation: $(basename "$p" .pprof) (go tool pprof -top)"
-	go tool pprof -top -nodecount=30 "$work/sink" "$p" 2>/dev/null | sed -n '1,40p'
+	echo "== where the sink's CPU goes under OTLP/gRPC saturation: $(basename "$p" .pprof) (go tool pprof -top -cum, then -top)"
+	go tool pprof -top -cum -nodecount=25 "$work/sink" "$p" 2>/dev/null | sed -n '7,40p'
+	go tool pprof -top -nodecount=20 "$work/sink" "$p" 2>/dev/null | sed -n '7,40p'
+	if [ -n "${BENCH_PROFILE_OUT:-}" ]; then
+		mkdir -p "$BENCH_PROFILE_OUT" && cp "$p" "$work/sink" "$BENCH_PROFILE_OUT/"
+	fi
 done
+exit "$status"

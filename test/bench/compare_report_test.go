@@ -25,12 +25,12 @@ var baselines = map[string]string{"memory": "nop", "otlp": "otlp"}
 
 // renderCompare prints the median run of each subject under each load as
 // one Markdown table, with what was run and the goals.
-func renderCompare(c compareConfig, runs []run) string {
+func renderCompare(c compareConfig, runs []run, failed []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nCollector vs sink, %s, %s CPUs (%s/%s). Each process pinned: subject `taskset -c %s`, load generators, forwarding target and PostgreSQL `taskset -c %s`.\n",
 		time.Now().UTC().Format("2006-01-02"), envOr("BENCH_MACHINE_CPUS", "?"), runtime.GOOS, runtime.GOARCH, c.sutCPUs, c.loadCPUs)
-	fmt.Fprintf(&b, "Loads, %s each: telemetrygen (%d workers x %d traces/s of 10 spans, OTLP/gRPC); loadgen saturation over OTLP/gRPC and OTLP/HTTP (%d senders, requests of %d spans with %d attributes each, fresh ids).\n",
-		c.duration, c.tgWorkers, c.tgRate, c.workers, c.shape.Spans(), c.shape.Attributes)
+	fmt.Fprintf(&b, "Loads %s, %s each. telemetrygen: %d workers x --rate %d traces of 10 spans, OTLP/gRPC. grpc, http: loadgen saturating OTLP/gRPC or OTLP/HTTP (%d senders, requests of %d spans with %d attributes each, fresh ids).\n",
+		strings.Join(c.loads, ", "), c.duration, c.tgWorkers, c.tgRate, c.workers, c.shape.Spans(), c.shape.Attributes)
 	fmt.Fprintf(&b, "Median of %d alternating rounds by spans per CPU-second; a fresh process per run. Accepted = the collector's otelcol_receiver_accepted_spans, the sink's stored records; never the generator's count.\n", c.rounds)
 	b.WriteString("Collector: otlp receiver, batch processor (defaults), nop exporter, or otlp exporter (compression none) into a nop collector; sink otlp store forwards into the same kind of nop collector.\n\n")
 	b.WriteString("| load | system | store / exporter | offered spans | accepted spans | lost | refusals | spans/s | spans per CPU-second | CPU-s per M spans | peak RSS | ours / collector | goal met |\n")
@@ -46,6 +46,9 @@ func renderCompare(c compareConfig, runs []run) string {
 	}
 	b.WriteString("\nGoals: sink memory and otlp at least 2x the collector's spans per CPU-second with nothing lost and peak RSS no higher than the collector's; ")
 	b.WriteString("sqlite 100k spans per CPU-second, postgresql (fsync on) 100k spans/s; ratios for those are against the reference (100 spans in 20 ms SQLite, 50 ms PostgreSQL).\n")
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, "\n**Runs that failed and are not in the table** (see their log above): %s\n", strings.Join(failed, ", "))
+	}
 	return b.String()
 }
 

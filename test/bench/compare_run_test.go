@@ -32,7 +32,12 @@ type run struct {
 	rss      int64
 }
 
-func (r run) perCPUSecond() float64 { return r.accepted / r.cpu }
+func (r run) perCPUSecond() float64 {
+	if r.cpu == 0 {
+		return 0
+	}
+	return r.accepted / r.cpu
+}
 
 func (r run) summary() string {
 	return fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",

@@ -24,6 +24,19 @@ import (
 func TestBenchCompare(t *testing.T) {
 	c := compareParams()
 	var runs []run
+	var failed []string
+	// Each run is a subtest, so that one subject failing (a crash, a loss
+	// of data the drain never recovers) still leaves the others' table.
+	measureOne := func(sys subject, load string, round int) {
+		name := fmt.Sprintf("%s-%s-%s-%d", sys.system, sys.store, load, round)
+		if !t.Run(name, func(t *testing.T) {
+			r := measure(t, c, sys, load, round)
+			t.Logf("%s: %s", name, r.summary())
+			runs = append(runs, r)
+		}) {
+			failed = append(failed, name)
+		}
+	}
 	for round := 1; round <= c.rounds; round++ {
 		for _, l := range c.loads {
 			pairs := c.pairs
@@ -31,16 +44,14 @@ func TestBenchCompare(t *testing.T) {
 				pairs = reversed(pairs)
 			}
 			for _, sys := range pairs {
-				r := measure(t, c, sys, l, round)
-				t.Logf("round %d %s %s/%s: %s", round, l, sys.system, sys.store, r.summary())
-				runs = append(runs, r)
+				measureOne(sys, l, round)
 			}
 		}
 	}
 	for _, store := range c.dbStores { // Durable stores: one run each, against the reference.
-		runs = append(runs, measure(t, c, subject{system: "sink", store: store}, "grpc", 1))
+		measureOne(subject{system: "sink", store: store}, "grpc", c.rounds)
 	}
-	table := renderCompare(c, runs)
+	table := renderCompare(c, runs, failed)
 	fmt.Println(table)
 	if out := os.Getenv("BENCH_OUT"); out != "" {
 		if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
