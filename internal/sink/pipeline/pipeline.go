@@ -41,7 +41,15 @@ type Options struct {
 	MaxQueue int
 }
 
-// Pipeline batches records and writes them to a store with one writer.
+// ParallelWriter is implemented by stores whose writes overlap well, such
+// as a database server that commits one transaction while it receives the
+// next; the pipeline then runs that many writers. Other stores get one.
+type ParallelWriter interface {
+	WriteParallelism() int
+}
+
+// Pipeline batches records and writes them to a store with one writer, or
+// with as many as a ParallelWriter store asks for.
 type Pipeline struct {
 	store   store.Store
 	opt     Options
@@ -67,7 +75,15 @@ func New(st store.Store, opt Options, m *telemetry.Metrics, log *slog.Logger) *P
 		store: st, opt: opt, metrics: m, log: log,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), ctx: ctx, cancel: cancel,
 	}
-	go p.run()
+	writers := 1
+	if pw, ok := st.(ParallelWriter); ok {
+		writers = max(1, pw.WriteParallelism())
+	}
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(p.run)
+	}
+	go func() { wg.Wait(); close(p.done) }()
 	return p
 }
 
@@ -150,19 +166,25 @@ func (p *Pipeline) signal() {
 }
 
 // next pops a batch to write; more is false once the pipeline is closed and
-// empty.
+// empty. It passes the wake-up on while batches remain, for other writers.
 func (p *Pipeline) next() (b *store.Batch, more bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.ready) > 0 {
 		b, p.ready = p.ready[0], p.ready[1:]
+		if len(p.ready) > 0 {
+			p.signal()
+		}
 		return b, true
+	}
+	if p.closed {
+		p.signal() // Wake the other writers so that they see it too.
 	}
 	return nil, !p.closed
 }
 
+// run is one writer's loop.
 func (p *Pipeline) run() {
-	defer close(p.done)
 	tick := time.NewTicker(p.opt.Interval)
 	defer tick.Stop()
 	for {

@@ -89,6 +89,18 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 	return &Store{pool: pool}, nil
 }
 
+// maxWriters bounds WriteParallelism: past a few concurrent COPY
+// transactions the server's commits, not the overlap, limit throughput.
+const maxWriters = 4
+
+// WriteParallelism asks the sink's pipeline for concurrent writers, so that
+// the server works on one batch while the sink encodes and sends the next:
+// up to half the pool, leaving the rest to queries. Concurrent writes are
+// safe: they lock trace rows in key order (see sql/write_spans.sql).
+func (s *Store) WriteParallelism() int {
+	return min(maxWriters, max(1, int(s.pool.Config().MaxConns)/2))
+}
+
 // translateURL renames min_size and max_size to pgxpool's pool_min_conns
 // and pool_max_conns.
 func translateURL(rawURL string) (string, error) {
