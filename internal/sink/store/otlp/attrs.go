@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -27,6 +28,22 @@ func sortedKeys(a store.Attributes) []string {
 func resourceKey(a store.Attributes) string {
 	b, _ := json.Marshal(a) // Maps marshal with sorted keys.
 	return string(b)
+}
+
+// resourceKeys computes resourceKey, reusing the last key while records
+// carry the same map: the records of one OTLP request share their resource
+// map, and encoding it for every record was most of a batch's grouping cost.
+type resourceKeys struct {
+	last store.Attributes
+	key  string
+	set  bool
+}
+
+func (r *resourceKeys) of(a store.Attributes) string {
+	if !r.set || reflect.ValueOf(a).UnsafePointer() != reflect.ValueOf(r.last).UnsafePointer() {
+		r.last, r.key, r.set = a, resourceKey(a), true
+	}
+	return r.key
 }
 
 func protoAttrs(a store.Attributes) []*commonpb.KeyValue {

@@ -20,9 +20,10 @@ const (
 func resourceMetrics(points []store.Metric) []*metricdata.ResourceMetrics {
 	var out []*metricdata.ResourceMetrics
 	byResource := map[string]*metricdata.ResourceMetrics{}
+	var keys resourceKeys
 	for i := range points {
 		p := &points[i]
-		rk := resourceKey(p.Resource)
+		rk := keys.of(p.Resource)
 		rm, ok := byResource[rk]
 		if !ok {
 			rm = &metricdata.ResourceMetrics{Resource: otelResource(p.Resource),

@@ -22,10 +22,11 @@ var statusCodes = map[string]tracepb.Status_StatusCode{
 func resourceSpans(spans []store.Span) []*tracepb.ResourceSpans {
 	var out []*tracepb.ResourceSpans
 	byResource := map[string]*tracepb.ResourceSpans{}
+	var keys resourceKeys
 	byScope := map[string]*tracepb.ScopeSpans{}
 	for i := range spans {
 		sp := &spans[i]
-		rk := resourceKey(sp.Resource)
+		rk := keys.of(sp.Resource)
 		rs, ok := byResource[rk]
 		if !ok {
 			rs = &tracepb.ResourceSpans{Resource: &resourcepb.Resource{Attributes: protoAttrs(sp.Resource)}}

@@ -1,0 +1,21 @@
+package otlp
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
+
+// TestResourceKeysAgreeWithResourceKey runs the memo over maps that repeat,
+// alternate, and differ only by identity or by content.
+func TestResourceKeysAgreeWithResourceKey(t *testing.T) {
+	a, b := store.Attributes{"service.name": "a"}, store.Attributes{"service.name": "b"}
+	var keys resourceKeys
+	for i, r := range []store.Attributes{nil, a, a, b, a, {"service.name": "a"}, {}, nil, b} {
+		if d := cmp.Diff(resourceKey(r), keys.of(r)); d != "" {
+			t.Errorf("resource %d (-resourceKey +memo):\n%s", i, d)
+		}
+	}
+}
