@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -108,9 +109,9 @@ func (p *Pipeline) Enqueue(b *store.Batch) error {
 		// record of a request that fills a flush by itself.
 		p.cur = *b
 	} else {
-		p.cur.Spans = append(p.cur.Spans, b.Spans...)
-		p.cur.Events = append(p.cur.Events, b.Events...)
-		p.cur.Metrics = append(p.cur.Metrics, b.Metrics...)
+		p.cur.Spans = appendRecords(p.cur.Spans, b.Spans, p.opt.Size)
+		p.cur.Events = appendRecords(p.cur.Events, b.Events, p.opt.Size)
+		p.cur.Metrics = appendRecords(p.cur.Metrics, b.Metrics, p.opt.Size)
 	}
 	p.queued += n
 	p.metrics.QueueLength.Set(float64(p.queued))
@@ -118,6 +119,15 @@ func (p *Pipeline) Enqueue(b *store.Batch) error {
 		p.cutLocked()
 	}
 	return nil
+}
+
+// appendRecords appends src to dst, making room for a whole flush at once
+// when dst is full: growing by doubling copied every record about twice.
+func appendRecords[T any](dst, src []T, size int) []T {
+	if len(src) > cap(dst)-len(dst) {
+		dst = slices.Grow(dst, max(size, len(dst)+len(src))-len(dst))
+	}
+	return append(dst, src...)
 }
 
 // Len is the number of records accepted and not yet stored.
