@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"bytes"
+	"encoding/hex"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/encoding/protowire"
 
@@ -23,7 +25,7 @@ func (d *traceDecoder) span(b []byte, scope string, res store.Attributes) error 
 	attrs := d.in.attrs(sp.attrsFrom)
 	keepSpan, keepEvents := d.c.admit(d.t, sp.traceID, sp.spanID, len(sp.events))
 	if keepSpan {
-		d.b.Spans = append(d.b.Spans, sp.store(scope, attrs, res))
+		d.b.Spans = append(d.b.Spans, sp.store(scope, &d.ids, attrs, res))
 	}
 	for _, ev := range sp.events {
 		if err := d.event(ev, &sp, res, keepEvents); err != nil {
@@ -98,12 +100,13 @@ func (d *traceDecoder) status(sp *wireSpan, b []byte) error {
 }
 
 // store builds the span as span does.
-func (sp *wireSpan) store(scope string, attrs, res store.Attributes) store.Span {
+func (sp *wireSpan) store(scope string, ids *hexIDs, attrs, res store.Attributes) store.Span {
 	start, end := timestamp(sp.start), timestamp(sp.end)
+	span, parent := ids.span(sp.spanID, sp.parentID)
 	return store.Span{
-		TraceID:       hexID(sp.traceID),
-		SpanID:        hexID(sp.spanID),
-		ParentSpanID:  spanID(sp.parentID),
+		TraceID:       ids.trace(sp.traceID),
+		SpanID:        span,
+		ParentSpanID:  parent,
 		Name:          sp.name,
 		Kind:          spanKind(tracepb.Span_SpanKind(sp.kind)),
 		StartTime:     start,
@@ -149,10 +152,37 @@ func (d *traceDecoder) event(b []byte, sp *wireSpan, res store.Attributes, keep 
 	attrs := d.in.attrs(from)
 	if keep {
 		d.b.Events = append(d.b.Events, store.Event{
-			EventID: newID(), TraceID: hexID(sp.traceID), SpanID: hexID(sp.spanID),
+			EventID: newID(), TraceID: d.ids.trace(sp.traceID), SpanID: hexID(sp.spanID),
 			Type: eventType(attrs, store.EventTypeSpan), Name: name,
 			Timestamp: timestamp(ts), Attributes: attrs, Resource: res,
 		})
 	}
 	return nil
+}
+
+// hexIDs renders ids with fewer allocations: consecutive spans mostly share
+// their trace, whose id is rendered once, and a span's id and its parent's
+// share one string.
+type hexIDs struct {
+	lastTrace []byte
+	traceHex  string
+}
+
+func (h *hexIDs) trace(id []byte) string {
+	if h.lastTrace == nil || !bytes.Equal(id, h.lastTrace) {
+		h.lastTrace, h.traceHex = id, hexID(id)
+	}
+	return h.traceHex
+}
+
+// span renders a span id and its parent's as spanID does each.
+func (h *hexIDs) span(id, parent []byte) (span, parentHex string) {
+	var buf [32]byte
+	if spanID(parent) == "" || hex.EncodedLen(len(id)+len(parent)) > len(buf) {
+		return hexID(id), spanID(parent)
+	}
+	hex.Encode(buf[:], id)
+	hex.Encode(buf[hex.EncodedLen(len(id)):], parent)
+	both := string(buf[:hex.EncodedLen(len(id)+len(parent))])
+	return both[:hex.EncodedLen(len(id))], both[hex.EncodedLen(len(id)):]
 }

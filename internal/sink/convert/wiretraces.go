@@ -38,10 +38,11 @@ func (c *Converter) TracesProto(raw []byte) (*store.Batch, error) {
 // traceDecoder converts one request; it fails with errSlow where Traces
 // over protobuf's decoding must do the work instead.
 type traceDecoder struct {
-	c  *Converter
-	in *interner
-	b  *store.Batch
-	t  tally
+	c   *Converter
+	in  *interner
+	b   *store.Batch
+	t   tally
+	ids hexIDs
 }
 
 // wireSpan holds a span's fields until all of them are read: protobuf
