@@ -4,9 +4,10 @@ import (
 	"net/http/pprof"
 )
 
-// EnvPprof, set to "1", serves Go's profiles under /debug/pprof/ on the query
-// port: it is how the ingest path's CPU and allocation costs are measured
-// under real load. Off by default, because profiles expose internals.
+// EnvPprof is the variable that, set to "1", serves Go's profiles under
+// /debug/pprof/ on the query port: it is how the ingest path's CPU and
+// allocation costs are measured under real load. Off by default, because
+// profiles expose internals.
 const EnvPprof = "TELEMETRY_SINK_PPROF"
 
 // EnableProfiling serves net/http/pprof's handlers on the query port; call it

@@ -72,7 +72,7 @@ func counters(t *testing.T, r *prometheus.Registry) []string {
 }
 
 func labels(m *dto.Metric) string {
-	var parts []string
+	parts := make([]string, 0, len(m.GetLabel()))
 	for _, l := range m.GetLabel() {
 		parts = append(parts, l.GetName()+"="+l.GetValue())
 	}
@@ -127,7 +127,7 @@ func richRequest() *coltracepb.ExportTraceServiceRequest {
 	req.ResourceSpans[0].ScopeSpans[0].Scope = &commonpb.InstrumentationScope{
 		Name: "lib", Version: "1.2", Attributes: []*commonpb.KeyValue{str("a", "b")}, DroppedAttributesCount: 1,
 	}
-	var spans []*tracepb.Span
+	spans := make([]*tracepb.Span, 0, 44)
 	for i := range 40 {
 		tid := make([]byte, 16)
 		tid[0], tid[15] = byte(i), byte(i*7)

@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"encoding/hex"
+
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/encoding/protowire"
 
