@@ -31,18 +31,33 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 	w.conds = append(w.conds, "value <> 'NaN'::float8") // NaN equals NaN in PostgreSQL
 	sql := "SELECT " + start + ", count(*), sum(value), avg(value), min(value), max(value), " +
 		"percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY value) FROM metrics" + w.String() + group
-	rows, err := s.pool.Query(ctx, sql, w.args...)
-	out, err := collect(rows, err, func(row pgx.CollectableRow) (store.Aggregate, error) {
-		var a store.Aggregate
-		var p []float64
-		err := row.Scan(&a.Start, &a.Count, &a.Sum, &a.Avg, &a.Min, &a.Max, &p)
-		a.Start = a.Start.UTC()
-		if err == nil && len(p) == 3 {
-			a.P50, a.P95, a.P99 = p[0], p[1], p[2]
+	var out []store.Aggregate
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		// The percentiles sort every value of a bucket; with the default
+		// work_mem (4MB) a million points spill the sort to disk.
+		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '"+aggregateWorkMem+"'"); err != nil {
+			return err
 		}
-		return a, err
+		rows, err := tx.Query(ctx, sql, w.args...)
+		out, err = collect(rows, err, readAggregate)
+		return err
 	})
 	return out, wrap("aggregate", err)
+}
+
+// aggregateWorkMem is the sort memory of one aggregation: a million points
+// sort in about 80MB; it is released when the query ends.
+const aggregateWorkMem = "128MB"
+
+func readAggregate(row pgx.CollectableRow) (store.Aggregate, error) {
+	var a store.Aggregate
+	var p []float64
+	err := row.Scan(&a.Start, &a.Count, &a.Sum, &a.Avg, &a.Min, &a.Max, &p)
+	a.Start = a.Start.UTC()
+	if err == nil && len(p) == 3 {
+		a.P50, a.P95, a.P99 = p[0], p[1], p[2]
+	}
+	return a, err
 }
 
 // pruneSQL deletes old traces and their spans in one statement, so that no
