@@ -6,10 +6,11 @@
 # its own process pinned with taskset and prints one table, followed by the
 # top of a CPU profile of the sink under OTLP/gRPC saturation.
 # Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8s), BENCH_LOADS
-# (telemetrygen,grpc,http), BENCH_DB_STORES (sqlite,postgresql), BENCH_WORKERS,
-# BENCH_TG_RATE, BENCH_TG_WORKERS, BENCH_ATTRIBUTES, BENCH_SUT_CPUS,
-# BENCH_LOAD_CPUS, BENCH_OUT (also write the table there), BENCH_PROFILE=0 (no
-# profile), BENCH_PROFILE_OUT (keep the profiles and the sink binary there).
+# (telemetrygen,grpc,http), BENCH_DB_STORES (sqlite,postgresql; empty for
+# none), BENCH_WORKERS (8), BENCH_TG_RATE (2000), BENCH_TG_WORKERS (16),
+# BENCH_ATTRIBUTES (4), BENCH_SUT_CPUS (1), BENCH_LOAD_CPUS (0), BENCH_OUT
+# (also write the table there), BENCH_PROFILE=0 (no profile),
+# BENCH_PROFILE_OUT (keep the profiles and the sink binary there).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -57,8 +58,8 @@ status=0
 for p in "$work"/sink-*-grpc.pprof; do
 	[ -s "$p" ] || continue
 	echo "== where the sink's CPU goes under OTLP/gRPC saturation: $(basename "$p" .pprof) (go tool pprof -top -cum, then -top)"
-	go tool pprof -top -cum -nodecount=25 "$work/sink" "$p" 2>/dev/null | sed -n '7,40p'
-	go tool pprof -top -nodecount=20 "$work/sink" "$p" 2>/dev/null | sed -n '7,40p'
+	go tool pprof -top -cum -nodecount=25 "$work/sink" "$p" 2>/dev/null | sed -n '5,36p'
+	go tool pprof -top -nodecount=20 "$work/sink" "$p" 2>/dev/null | sed -n '5,36p'
 	if [ -n "${BENCH_PROFILE_OUT:-}" ]; then
 		mkdir -p "$BENCH_PROFILE_OUT" && cp "$p" "$work/sink" "$BENCH_PROFILE_OUT/"
 	fi

@@ -93,10 +93,18 @@ func compareParams() compareConfig {
 		loads:        split(envOr("BENCH_LOADS", "telemetrygen,grpc,http")),
 		pairs: []subject{{"collector", "nop"}, {"sink", "memory"},
 			{"collector", "otlp"}, {"sink", "otlp"}},
-		dbStores:   split(envOr("BENCH_DB_STORES", "sqlite,postgresql")),
+		dbStores:   split(envSet("BENCH_DB_STORES", "sqlite,postgresql")),
 		shape:      loadgen.Shape{Traces: 10, SpansPerTrace: 10, Attributes: envInt("BENCH_ATTRIBUTES", 4)},
 		profileDir: os.Getenv("BENCH_PROFILE_DIR"),
 	}
+}
+
+// envSet is the variable's value when it is set, even to nothing.
+func envSet(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
 }
 
 func (c compareConfig) wrap(cpus string) []string { return []string{"taskset", "-c", cpus} }
