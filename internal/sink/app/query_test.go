@@ -8,9 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/spark-dev/telemetry-operator/internal/sink/app"
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
+	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // get returns the status and body of a GET on the query port.
@@ -95,6 +98,13 @@ func TestTheOTLPBackendForwardsAndAnswersQueriesWith501(t *testing.T) {
 	}
 	traceID := sendWithSDK(t, forwarder, "http")
 	eventually(t, "the trace forwarded to the downstream sink", func() bool { return countSpans(t, downstream, traceID) == 2 })
+	// Events and metric points travel in their own exports (log and metric
+	// exporters), which may land after the spans.
+	stored := downstream.Metrics().Stored
+	eventually(t, "the event and the metric points forwarded", func() bool {
+		return testutil.ToFloat64(stored.WithLabelValues(telemetry.SignalEvents)) >= 1 &&
+			testutil.ToFloat64(stored.WithLabelValues(telemetry.SignalMetrics)) >= 3
+	})
 	checkEvents(t, downstream, traceID)
 	checkMetrics(t, downstream, "http")
 }
