@@ -1,28 +1,20 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 )
 
 // Sink is a running sink process.
 type Sink struct {
-	cmd       *exec.Cmd
-	GRPCAddr  string
-	HTTPURL   string
-	QueryURL  string
-	logPath   string
-	stoppedCh chan error
+	*process
+	GRPCAddr string
+	HTTPURL  string
+	QueryURL string
 }
 
 // StartSink runs the sink binary with the given configuration (YAML without
@@ -44,7 +36,6 @@ func StartSinkWrapped(ctx context.Context, wrap []string, binary, dir, configYAM
 		GRPCAddr: fmt.Sprintf("127.0.0.1:%d", ports[0]),
 		HTTPURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
 		QueryURL: fmt.Sprintf("http://127.0.0.1:%d", ports[2]),
-		logPath:  filepath.Join(dir, "sink.log"),
 	}
 	cfg := configYAML + fmt.Sprintf("server:\n  grpcAddr: %s\n  httpAddr: 127.0.0.1:%d\n  queryAddr: 127.0.0.1:%d\n",
 		s.GRPCAddr, ports[1], ports[2])
@@ -52,43 +43,22 @@ func StartSinkWrapped(ctx context.Context, wrap []string, binary, dir, configYAM
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
-	logFile, err := os.Create(s.logPath)
-	if err != nil {
+	if s.process, err = startProcess("sink", wrap, binary, []string{"--config", cfgPath, "--log-level", "warn"}, env,
+		filepath.Join(dir, "sink.log")); err != nil {
 		return nil, err
 	}
-	args := append(append([]string{}, wrap...), binary, "--config", cfgPath, "--log-level", "warn")
-	s.cmd = exec.Command(args[0], args[1:]...)
-	s.cmd.Env = append(os.Environ(), env...)
-	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	if err := s.cmd.Start(); err != nil {
-		return nil, err
-	}
-	s.stoppedCh = make(chan error, 1)
-	go func() { s.stoppedCh <- s.cmd.Wait(); _ = logFile.Close() }()
-	return s, s.waitReady(ctx)
+	return s, s.waitReady(func() bool { return s.ready(ctx) })
 }
 
-// PID is the sink's process id.
-func (s *Sink) PID() int { return s.cmd.Process.Pid }
-
-func (s *Sink) waitReady(ctx context.Context) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-s.stoppedCh:
-			return fmt.Errorf("sink exited: %v; log:\n%s", err, s.Log())
-		default:
-		}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.QueryURL+"/readyz", nil)
-		if resp, err := http.DefaultClient.Do(req); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+// ready reports whether the sink's /readyz answers 200.
+func (s *Sink) ready(ctx context.Context) bool {
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.QueryURL+"/readyz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
 	}
-	return fmt.Errorf("sink not ready within 30s; log:\n%s", s.Log())
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // Stored is the sink's count of records the store accepted, over all signals.
@@ -108,25 +78,7 @@ func (s *Sink) Dropped(ctx context.Context) (float64, error) {
 
 // metric sums every series of a counter in the sink's /metrics.
 func (s *Sink) metric(ctx context.Context, name string) (float64, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.QueryURL+"/metrics", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var sum float64
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, name+"{") || strings.HasPrefix(line, name+" ") {
-			v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-			if err != nil {
-				return 0, err
-			}
-			sum += v
-		}
-	}
-	return sum, sc.Err()
+	return scrape(ctx, s.QueryURL+"/metrics", name)
 }
 
 // WaitStored waits until the store holds at least want records.
@@ -142,41 +94,4 @@ func (s *Sink) WaitStored(ctx context.Context, want float64, timeout time.Durati
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// Stop sends SIGTERM (the sink flushes and exits) and waits.
-func (s *Sink) Stop() error {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case err := <-s.stoppedCh:
-		return err
-	case <-time.After(60 * time.Second):
-		_ = s.cmd.Process.Kill()
-		return fmt.Errorf("sink did not stop within 60s")
-	}
-}
-
-// Log is what the sink printed.
-func (s *Sink) Log() string {
-	b, _ := os.ReadFile(s.logPath)
-	return string(b)
-}
-
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			_ = l.Close()
-		}
-	}()
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
