@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -55,7 +56,10 @@ func TestManagerReconcilesOnlyTheWatchedNamespaces(t *testing.T) {
 	watched, ignored := namespace(t, c), namespace(t, c)
 	opts := parse(t, "--watch-namespaces="+watched, "--sink-image=example.com/sink:watched",
 		"--enable-webhook=false", "--metrics-bind-address=0", "--health-probe-bind-address=0")
-	mgr, err := ctrl.NewManager(cfg, opts.managerOptions())
+	mopts := opts.managerOptions()
+	// Controller names are unique per process; -count runs the test again.
+	mopts.Controller.SkipNameValidation = ptr.To(true)
+	mgr, err := ctrl.NewManager(cfg, mopts)
 	if err != nil {
 		t.Fatal(err)
 	}

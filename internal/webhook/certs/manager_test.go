@@ -82,6 +82,13 @@ func setup(t *testing.T, name string) Options {
 	if err := k8s.Create(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
+	// envtest runs no garbage collector, so each test removes what it made
+	// and the tests can run again in the same API server (-count).
+	t.Cleanup(func() {
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: testNamespace, Name: name}}
+		_ = k8s.Delete(context.Background(), secret)
+		_ = k8s.Delete(context.Background(), cfg)
+	})
 	return Options{
 		Namespace: testNamespace, SecretName: name, ServiceName: "webhook-service",
 		WebhookConfigName: name, CertDir: t.TempDir(),
