@@ -57,7 +57,7 @@ func readSpan(row pgx.CollectableRow) (store.Span, error) {
 	sp.TraceID = uuidHex(tid)
 	utc(&sp.StartTime)
 	utc(&sp.EndTime)
-	return sp, unmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
+	return sp, attrjson.UnmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
 }
 
 func readEvent(row pgx.CollectableRow) (store.Event, error) {
@@ -69,7 +69,7 @@ func readEvent(row pgx.CollectableRow) (store.Event, error) {
 	}
 	e.EventID, e.TraceID = uuidHex(id), uuidHex(tid)
 	utc(&e.Timestamp)
-	return e, unmarshalPair(attrs, res, &e.Attributes, &e.Resource)
+	return e, attrjson.UnmarshalPair(attrs, res, &e.Attributes, &e.Resource)
 }
 
 func readMetric(row pgx.CollectableRow) (store.Metric, error) {
@@ -82,16 +82,7 @@ func readMetric(row pgx.CollectableRow) (store.Metric, error) {
 	}
 	m.MetricID, m.TraceID = uuidHex(id), uuidHex(tid)
 	utc(&m.Timestamp)
-	return m, unmarshalPair(attrs, res, &m.Attributes, &m.Resource)
-}
-
-func unmarshalPair(attrs, res []byte, a, r *store.Attributes) error {
-	var err error
-	if *a, err = attrjson.Unmarshal(attrs); err != nil {
-		return err
-	}
-	*r, err = attrjson.Unmarshal(res)
-	return err
+	return m, attrjson.UnmarshalPair(attrs, res, &m.Attributes, &m.Resource)
 }
 
 // collect reads every row; it returns an empty, non-nil slice when there

@@ -98,7 +98,7 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 	var memo attrjson.Memo
 	for i := range b.Spans {
 		sp := &b.Spans[i]
-		attrs, res, err := marshalPair(sp.Attributes, sp.Resource, &memo)
+		attrs, res, err := attrjson.MarshalPair(sp.Attributes, sp.Resource, &memo)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +118,7 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 	}
 	for i := range b.Events {
 		ev := &b.Events[i]
-		attrs, res, err := marshalPair(ev.Attributes, ev.Resource, &memo)
+		attrs, res, err := attrjson.MarshalPair(ev.Attributes, ev.Resource, &memo)
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +127,7 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 	}
 	for i := range b.Metrics {
 		m := &b.Metrics[i]
-		attrs, res, err := marshalPair(m.Attributes, m.Resource, &memo)
+		attrs, res, err := attrjson.MarshalPair(m.Attributes, m.Resource, &memo)
 		if err != nil {
 			return nil, err
 		}
@@ -155,18 +155,4 @@ func nullable(id string) any {
 		return nil
 	}
 	return id
-}
-
-// marshalPair encodes a record's attributes and, through the batch's memo,
-// its resource.
-func marshalPair(attrs, resource store.Attributes, memo *attrjson.Memo) (a, r string, err error) {
-	ab, err := attrjson.Marshal(attrs)
-	if err != nil {
-		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
-	}
-	r, err = memo.String(resource)
-	if err != nil {
-		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
-	}
-	return string(ab), r, nil
 }

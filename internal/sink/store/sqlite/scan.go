@@ -48,7 +48,7 @@ func readSpan(sc scanner) (store.Span, error) {
 		return sp, err
 	}
 	sp.StartTime, sp.EndTime = ns(start), ns(end)
-	return sp, unmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
+	return sp, attrjson.UnmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
 }
 
 func readEvent(sc scanner) (store.Event, error) {
@@ -59,7 +59,7 @@ func readEvent(sc scanner) (store.Event, error) {
 		return e, err
 	}
 	e.Timestamp = ns(ts)
-	return e, unmarshalPair(attrs, res, &e.Attributes, &e.Resource)
+	return e, attrjson.UnmarshalPair(attrs, res, &e.Attributes, &e.Resource)
 }
 
 func readMetric(sc scanner) (store.Metric, error) {
@@ -76,16 +76,7 @@ func readMetric(sc scanner) (store.Metric, error) {
 		m.Value = math.NaN()
 	}
 	m.Timestamp = ns(ts)
-	return m, unmarshalPair(attrs, res, &m.Attributes, &m.Resource)
-}
-
-func unmarshalPair(attrs, res []byte, a, r *store.Attributes) error {
-	var err error
-	if *a, err = attrjson.Unmarshal(attrs); err != nil {
-		return err
-	}
-	*r, err = attrjson.Unmarshal(res)
-	return err
+	return m, attrjson.UnmarshalPair(attrs, res, &m.Attributes, &m.Resource)
 }
 
 // collect reads every row with read; it returns an empty, non-nil slice

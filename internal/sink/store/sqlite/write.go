@@ -49,7 +49,7 @@ func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error 
 	ins := tx.StmtContext(ctx, s.stmts.insertEvent)
 	for i := range b.Events {
 		e := &b.Events[i]
-		attrs, res, err := marshalPair(e.Attributes, e.Resource, &memo)
+		attrs, res, err := attrjson.MarshalPair(e.Attributes, e.Resource, &memo)
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span,
 	var fresh []store.Span
 	for i := range spans {
 		sp := &spans[i]
-		attrs, res, err := marshalPair(sp.Attributes, sp.Resource, memo)
+		attrs, res, err := attrjson.MarshalPair(sp.Attributes, sp.Resource, memo)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +117,7 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.M
 	ins := tx.StmtContext(ctx, s.stmts.insertMetric)
 	for i := range metrics {
 		m := &metrics[i]
-		attrs, res, err := marshalPair(m.Attributes, m.Resource, memo)
+		attrs, res, err := attrjson.MarshalPair(m.Attributes, m.Resource, memo)
 		if err != nil {
 			return err
 		}
@@ -128,18 +128,4 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.M
 		}
 	}
 	return nil
-}
-
-// marshalPair encodes a record's attributes and, through the batch's memo,
-// its resource.
-func marshalPair(attrs, resource store.Attributes, memo *attrjson.Memo) (a, r string, err error) {
-	ab, err := attrjson.Marshal(attrs)
-	if err != nil {
-		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
-	}
-	r, err = memo.String(resource)
-	if err != nil {
-		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
-	}
-	return string(ab), r, nil
 }

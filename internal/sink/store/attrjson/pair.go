@@ -1,0 +1,33 @@
+package attrjson
+
+import (
+	"fmt"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
+
+// MarshalPair encodes a record's attributes and, through the batch's memo,
+// its resource: the two JSON columns every SQL store writes. An attribute
+// that cannot be encoded is the record's fault, so the error wraps
+// store.ErrInvalid.
+func MarshalPair(attrs, resource store.Attributes, memo *Memo) (a, r string, err error) {
+	ab, err := Marshal(attrs)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
+	}
+	r, err = memo.String(resource)
+	if err != nil {
+		return "", "", fmt.Errorf("%w: %w", store.ErrInvalid, err)
+	}
+	return string(ab), r, nil
+}
+
+// UnmarshalPair decodes the two JSON columns MarshalPair wrote.
+func UnmarshalPair(attrs, res []byte, a, r *store.Attributes) error {
+	var err error
+	if *a, err = Unmarshal(attrs); err != nil {
+		return err
+	}
+	*r, err = Unmarshal(res)
+	return err
+}
