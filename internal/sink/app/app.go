@@ -68,6 +68,9 @@ func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
 		Metadata:  cfg.Metadata,
 		Telemetry: m,
 	}
+	if ew, ok := st.(store.EncodedWriter); ok {
+		conv.Encoded = ew.WritesEncoded()
+	}
 	recv := receiver.New(conv, a.pipe, m, receiver.Options{MaxMessageBytes: cfg.Server.MaxMessageBytes})
 	a.grpc = recv.GRPCServer()
 	a.otlpHTTP = &http.Server{Handler: recv.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}

@@ -40,6 +40,10 @@ type Converter struct {
 	Metadata map[string]string
 	// Telemetry counts what was received, sampled out and dropped; required.
 	Telemetry *telemetry.Metrics
+	// Encoded hands trace requests over in their encoding (TracesEncoded)
+	// rather than as records, where CanEncodeTraces allows: for stores
+	// that pass requests on (store.EncodedWriter).
+	Encoded bool
 }
 
 // newID returns a random 128-bit id as 32 hex digits. math/rand/v2's global

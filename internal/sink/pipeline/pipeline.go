@@ -112,6 +112,7 @@ func (p *Pipeline) Enqueue(b *store.Batch) error {
 		p.cur.Spans = appendRecords(p.cur.Spans, b.Spans, p.opt.Size)
 		p.cur.Events = appendRecords(p.cur.Events, b.Events, p.opt.Size)
 		p.cur.Metrics = appendRecords(p.cur.Metrics, b.Metrics, p.opt.Size)
+		p.cur.Encoded = append(p.cur.Encoded, b.Encoded...)
 	}
 	p.queued += n
 	p.metrics.QueueLength.Set(float64(p.queued))

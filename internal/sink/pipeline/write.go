@@ -41,9 +41,14 @@ func (p *Pipeline) write(b *store.Batch) {
 // count adds a finished batch to a per-signal counter and takes it off the
 // queue.
 func (p *Pipeline) count(b *store.Batch, add func(signal string, n int)) {
-	add(telemetry.SignalSpans, len(b.Spans))
-	add(telemetry.SignalEvents, len(b.Events))
-	add(telemetry.SignalMetrics, len(b.Metrics))
+	spans, events, metrics := len(b.Spans), len(b.Events), len(b.Metrics)
+	for i := range b.Encoded {
+		e := &b.Encoded[i]
+		spans, events, metrics = spans+e.Spans, events+e.Events, metrics+e.Metrics
+	}
+	add(telemetry.SignalSpans, spans)
+	add(telemetry.SignalEvents, events)
+	add(telemetry.SignalMetrics, metrics)
 	p.mu.Lock()
 	p.queued -= b.Len()
 	p.metrics.QueueLength.Set(float64(p.queued))

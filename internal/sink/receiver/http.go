@@ -83,7 +83,12 @@ func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (*s
 		if err = jsonDecoder.Unmarshal(body, msg); err == nil {
 			err = hexIDs(msg)
 		}
-		if err == nil {
+		switch {
+		case err == nil && sig.encoded:
+			if body, err = proto.Marshal(msg); err == nil {
+				b, err = sig.decode(body)
+			}
+		case err == nil:
 			b = sig.convert(msg)
 		}
 	} else {

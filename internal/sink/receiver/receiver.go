@@ -71,6 +71,9 @@ type signal struct {
 	// decode converts a protobuf-encoded request; its errors are
 	// proto.Unmarshal's.
 	decode func([]byte) (*store.Batch, error)
+	// encoded: decode keeps requests encoded, so a JSON request is
+	// re-encoded as protobuf and given to decode rather than to convert.
+	encoded bool
 }
 
 // unmarshalThen is the decode of signals without a faster path.
@@ -85,7 +88,7 @@ func (s signal) unmarshalThen() func([]byte) (*store.Batch, error) {
 }
 
 func (r *Receiver) traces() signal {
-	return signal{
+	s := signal{
 		newRequest: func() proto.Message { return &coltracepb.ExportTraceServiceRequest{} },
 		response:   &coltracepb.ExportTraceServiceResponse{},
 		convert: func(m proto.Message) *store.Batch {
@@ -93,6 +96,10 @@ func (r *Receiver) traces() signal {
 		},
 		decode: r.conv.TracesProto,
 	}
+	if r.conv.Encoded && r.conv.CanEncodeTraces() {
+		s.decode, s.encoded = r.conv.TracesEncoded, true
+	}
+	return s
 }
 
 func (r *Receiver) metricsSignal() signal {

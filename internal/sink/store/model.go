@@ -40,14 +40,24 @@ type Attributes map[string]any
 
 // Batch is the unit of Write: records of any signal, in any order. Trace rows
 // are not part of a batch; every store derives them from the spans it holds.
+//
+// Encoded holds whole OTLP requests instead of records; only stores that
+// implement EncodedWriter are given any (see there).
 type Batch struct {
 	Spans   []Span
 	Events  []Event
 	Metrics []Metric
+	Encoded []Encoded
 }
 
-// Len is the number of records in the batch.
-func (b *Batch) Len() int { return len(b.Spans) + len(b.Events) + len(b.Metrics) }
+// Len is the number of records in the batch, those of Encoded included.
+func (b *Batch) Len() int {
+	n := len(b.Spans) + len(b.Events) + len(b.Metrics)
+	for i := range b.Encoded {
+		n += b.Encoded[i].Len()
+	}
+	return n
+}
 
 // Trace is the seed's trace row: the set of spans with one trace id.
 //

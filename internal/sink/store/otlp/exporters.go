@@ -12,13 +12,9 @@ import (
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
@@ -30,9 +26,10 @@ const (
 	retryMax     = time.Second
 )
 
-// exporters are the three signal exporters of one protocol.
+// exporters are the three signal exporters of one protocol: the trace
+// forwarder (forward.go) and the SDK's metric and log exporters.
 type exporters struct {
-	trace  otlptrace.Client
+	trace  forwarder
 	metric sdkmetric.Exporter
 	log    sdklog.Exporter
 }
@@ -69,13 +66,10 @@ func newExporters(ctx context.Context, opt Options) (*exporters, error) {
 	if err != nil {
 		return nil, fmt.Errorf("otlp exporters: %w", err)
 	}
-	return e, e.trace.Start(ctx)
+	return e, nil
 }
 
 func grpcExporters(ctx context.Context, t target, opt Options) (*exporters, error) {
-	tr := []otlptracegrpc.Option{otlptracegrpc.WithEndpoint(t.host), otlptracegrpc.WithHeaders(opt.Headers),
-		otlptracegrpc.WithTimeout(opt.Timeout), otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig{
-			Enabled: true, InitialInterval: retryInitial, MaxInterval: retryMax, MaxElapsedTime: opt.Timeout})}
 	me := []otlpmetricgrpc.Option{otlpmetricgrpc.WithEndpoint(t.host), otlpmetricgrpc.WithHeaders(opt.Headers),
 		otlpmetricgrpc.WithTimeout(opt.Timeout), otlpmetricgrpc.WithRetry(otlpmetricgrpc.RetryConfig{
 			Enabled: true, InitialInterval: retryInitial, MaxInterval: retryMax, MaxElapsedTime: opt.Timeout})}
@@ -83,7 +77,6 @@ func grpcExporters(ctx context.Context, t target, opt Options) (*exporters, erro
 		otlploggrpc.WithTimeout(opt.Timeout), otlploggrpc.WithRetry(otlploggrpc.RetryConfig{
 			Enabled: true, InitialInterval: retryInitial, MaxInterval: retryMax, MaxElapsedTime: opt.Timeout})}
 	if t.insecure {
-		tr = append(tr, otlptracegrpc.WithInsecure())
 		me = append(me, otlpmetricgrpc.WithInsecure())
 		lo = append(lo, otlploggrpc.WithInsecure())
 	}
@@ -95,14 +88,14 @@ func grpcExporters(ctx context.Context, t target, opt Options) (*exporters, erro
 	if err != nil {
 		return nil, err
 	}
-	return &exporters{trace: otlptracegrpc.NewClient(tr...), metric: m, log: l}, nil
+	fwd, err := newGRPCForwarder(t, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &exporters{trace: fwd, metric: m, log: l}, nil
 }
 
 func httpExporters(ctx context.Context, t target, opt Options) (*exporters, error) {
-	tr := []otlptracehttp.Option{otlptracehttp.WithEndpoint(t.host), otlptracehttp.WithURLPath(t.path + "/v1/traces"),
-		otlptracehttp.WithHeaders(opt.Headers), otlptracehttp.WithTimeout(opt.Timeout),
-		otlptracehttp.WithRetry(otlptracehttp.RetryConfig{
-			Enabled: true, InitialInterval: retryInitial, MaxInterval: retryMax, MaxElapsedTime: opt.Timeout})}
 	me := []otlpmetrichttp.Option{otlpmetrichttp.WithEndpoint(t.host), otlpmetrichttp.WithURLPath(t.path + "/v1/metrics"),
 		otlpmetrichttp.WithHeaders(opt.Headers), otlpmetrichttp.WithTimeout(opt.Timeout),
 		otlpmetrichttp.WithRetry(otlpmetrichttp.RetryConfig{
@@ -112,7 +105,6 @@ func httpExporters(ctx context.Context, t target, opt Options) (*exporters, erro
 		otlploghttp.WithRetry(otlploghttp.RetryConfig{
 			Enabled: true, InitialInterval: retryInitial, MaxInterval: retryMax, MaxElapsedTime: opt.Timeout})}
 	if t.insecure {
-		tr = append(tr, otlptracehttp.WithInsecure())
 		me = append(me, otlpmetrichttp.WithInsecure())
 		lo = append(lo, otlploghttp.WithInsecure())
 	}
@@ -124,11 +116,7 @@ func httpExporters(ctx context.Context, t target, opt Options) (*exporters, erro
 	if err != nil {
 		return nil, err
 	}
-	return &exporters{trace: otlptracehttp.NewClient(tr...), metric: m, log: l}, nil
-}
-
-func (e *exporters) traces(ctx context.Context, rs []*tracepb.ResourceSpans) error {
-	return e.trace.UploadTraces(ctx, rs)
+	return &exporters{trace: newHTTPForwarder(t, opt), metric: m, log: l}, nil
 }
 
 func (e *exporters) metrics(ctx context.Context, rms []*metricdata.ResourceMetrics) error {
@@ -144,5 +132,5 @@ func (e *exporters) logs(ctx context.Context, records []sdklog.Record) error {
 }
 
 func (e *exporters) shutdown(ctx context.Context) error {
-	return errors.Join(e.trace.Stop(ctx), e.metric.Shutdown(ctx), e.log.Shutdown(ctx))
+	return errors.Join(e.trace.close(), e.metric.Shutdown(ctx), e.log.Shutdown(ctx))
 }

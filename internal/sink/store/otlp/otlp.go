@@ -1,11 +1,15 @@
 // Package otlp is the export-only store: it forwards every batch to another
-// OTLP endpoint (Tempo, Jaeger, a collector, a vendor) through the official
-// OpenTelemetry Go exporters, and answers every query with ErrUnsupported.
+// OTLP endpoint (Tempo, Jaeger, a collector, a vendor) and answers every
+// query with ErrUnsupported.
 //
-// Spans go out as OTLP spans; events as OTLP log records carrying their
-// event name (the OTLP form of an event); metric points as OTLP metrics of
-// their aggregation type. Histograms and summaries keep their count, sum,
-// min and max; the buckets were not kept by the sink.
+// Trace requests go out as the sink received them, after its policy
+// (store.Encoded; span events stay in their spans), through the store's own
+// OTLP forwarder (forward.go); spans given as records are encoded for it.
+// Events given as records go out as OTLP log records carrying their event
+// name (the OTLP form of an event), and metric points as OTLP metrics of
+// their aggregation type, through the official OpenTelemetry Go exporters.
+// Histograms and summaries keep their count, sum, min and max; the buckets
+// were not kept by the sink.
 package otlp
 
 import (
@@ -48,6 +52,8 @@ type Options struct {
 // Store forwards batches over OTLP.
 type Store struct {
 	exp       *exporters
+	fwd       forwarder
+	timeout   time.Duration
 	mu        sync.RWMutex
 	closed    bool
 	closeOnce sync.Once
@@ -64,12 +70,19 @@ func New(ctx context.Context, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{exp: exp}, nil
+	return &Store{exp: exp, fwd: exp.trace, timeout: opt.Timeout}, nil
 }
 
-// Write exports the batch's spans, events and metrics; it returns nil only
-// when the endpoint accepted all three parts. A retried Write may deliver a
-// part twice: deduplication by id is up to the receiving platform.
+// WritesEncoded reports that Write forwards Batch.Encoded as it is.
+func (s *Store) WritesEncoded() bool { return true }
+
+var _ store.EncodedWriter = (*Store)(nil)
+
+// Write exports the batch's trace requests and spans, events and metrics;
+// it returns nil only when the endpoint accepted every part. A retried
+// Write may deliver a part twice: deduplication by id is up to the
+// receiving platform. A refusal of the data itself (OTLP's
+// INVALID_ARGUMENT, HTTP 400) wraps store.ErrInvalid.
 func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -80,8 +93,8 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 		return err
 	}
 	var errs []error
-	if len(b.Spans) > 0 {
-		errs = append(errs, s.exp.traces(ctx, resourceSpans(b.Spans)))
+	if len(b.Spans) > 0 || len(b.Encoded) > 0 {
+		errs = append(errs, s.forwardTraces(ctx, b))
 	}
 	if len(b.Events) > 0 {
 		errs = append(errs, s.exp.logs(ctx, logRecords(b.Events)))

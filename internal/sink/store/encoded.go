@@ -1,0 +1,40 @@
+package store
+
+// Signal names the OTLP service an encoded request belongs to.
+type Signal uint8
+
+// The OTLP signals.
+const (
+	SignalTraces Signal = iota + 1
+	SignalMetrics
+	SignalLogs
+)
+
+// Encoded is one OTLP export request in its protobuf encoding (an
+// ExportTraceServiceRequest for SignalTraces), with the sink's policy
+// already applied to it: sampled-out and invalid spans removed, disabled
+// signals removed, the metadata stamped into every resource. It is always
+// a well-formed message. Requests of one signal may be concatenated into
+// one: their only field is repeated, so protobuf merges them.
+//
+// Spans, Events and Metrics count the records it holds as the sink counts
+// them (span events are events). Data is never modified once built.
+type Encoded struct {
+	Signal  Signal
+	Data    []byte
+	Spans   int
+	Events  int
+	Metrics int
+}
+
+// Len is the number of records the request holds.
+func (e *Encoded) Len() int { return e.Spans + e.Events + e.Metrics }
+
+// EncodedWriter is implemented by stores whose Write takes Batch.Encoded:
+// stores that pass requests on as they are (the otlp store) rather than
+// decoding them into records. The sink gives Encoded requests to no other
+// store; it decodes them into records instead. WritesEncoded reports
+// whether this store, as configured, wants them.
+type EncodedWriter interface {
+	WritesEncoded() bool
+}
