@@ -128,7 +128,9 @@ func (s *Store) withRetry(ctx context.Context, send func(context.Context) error)
 // Refusals that a fix of the configuration can end (authentication, a
 // wrong path) are left to the pipeline's retries, so nothing is lost while
 // the operator fixes them.
-func permanent(err error) error { return fmt.Errorf("%w: the endpoint refused the data: %v", store.ErrInvalid, err) }
+func permanent(err error) error {
+	return fmt.Errorf("%w: the endpoint refused the data: %v", store.ErrInvalid, err)
+}
 
 // partialSuccess logs what a receiver said it rejected of an accepted
 // export; it took the rest, so retrying would duplicate that.
