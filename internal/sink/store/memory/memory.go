@@ -6,12 +6,16 @@ package memory
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"maps"
+	"reflect"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
+	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -36,13 +40,59 @@ type Store struct {
 	traceOrder  fifo
 	eventOrder  fifo
 	metricOrder fifo
+	names       names
 }
 
 type traceEntry struct {
 	seq      uint64
 	rootSeen bool
 	trace    store.Trace
-	spans    []*store.Span
+	spans    []spanRef
+	lastRes  store.Attributes // the resource merged last, to skip merging it again
+}
+
+// spanRef is one stored span: a record written as such, or a span of an
+// encoded request (store.Encoded), which stays encoded until a query needs
+// more than its head: its id, start time and name.
+type spanRef struct {
+	rec   *store.Span
+	c     *encChunk
+	i     int32 // the span's index in its chunk, in request order
+	id    uint64
+	start int64
+	name  string
+}
+
+// span returns the record, decoding the span's chunk on first use; nil if
+// the chunk cannot be decoded, which TracesEncoded's checks rule out.
+func (r *spanRef) span() *store.Span {
+	if r.rec != nil {
+		return r.rec
+	}
+	spans := r.c.decoded()
+	if int(r.i) >= len(spans) {
+		return nil
+	}
+	return &spans[r.i]
+}
+
+// encChunk is an encoded trace request as written. Its spans are decoded once,
+// when a query first needs them; most spans of a write-heavy sink are
+// evicted without ever being decoded.
+type encChunk struct {
+	data  []byte
+	once  sync.Once
+	spans []store.Span
+}
+
+func (c *encChunk) decoded() []store.Span {
+	c.once.Do(func() {
+		if b, err := convert.DecodeTraces(c.data); err == nil {
+			c.spans = b.Spans
+		}
+		c.data = nil
+	})
+	return c.spans
 }
 
 type eventEntry struct {
@@ -106,6 +156,11 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	for i := range b.Spans {
 		s.addSpan(&b.Spans[i])
 	}
+	for i := range b.Encoded {
+		if err := s.addEncoded(&b.Encoded[i]); err != nil {
+			return err
+		}
+	}
 	for _, e := range b.Events {
 		s.addEvent(e)
 	}
@@ -127,17 +182,73 @@ func (s *Store) addSpan(sp *store.Span) {
 		return
 	}
 	s.spanIDs[key] = struct{}{}
-	e := s.traces[sp.TraceID]
+	e := s.trace(sp.TraceID, sp.StartTime, sp.EndTime)
+	e.spans = append(e.spans, spanRef{rec: sp, id: key})
+	e.add(sp.ParentSpanID == "", func() string { return sp.Name }, sp.StartTime, sp.EndTime,
+		sp.Status == store.SpanStatusError, sp.Resource)
+}
+
+// trace returns the entry of a trace id, creating it with these times.
+func (s *Store) trace(id string, start, end time.Time) *traceEntry {
+	e := s.traces[id]
 	if e == nil {
 		e = &traceEntry{seq: s.nextSeq(), trace: store.Trace{
-			TraceID: sp.TraceID, StartTime: sp.StartTime, EndTime: sp.EndTime,
-			Status: store.TraceCompleted,
+			TraceID: id, StartTime: start, EndTime: end, Status: store.TraceCompleted,
 		}}
-		s.traces[sp.TraceID] = e
-		s.traceOrder.push(sp.TraceID, e.seq)
+		s.traces[id] = e
+		s.traceOrder.push(id, e.seq)
 	}
-	e.spans = append(e.spans, sp)
-	e.add(sp)
+	return e
+}
+
+// WritesEncoded reports that Write takes encoded trace requests: the store
+// indexes their spans' heads and decodes the rest only when a query needs
+// it, which made ingest several times cheaper than decoding every span.
+func (s *Store) WritesEncoded() bool { return true }
+
+var _ store.EncodedWriter = (*Store)(nil)
+
+// addEncoded stores an encoded trace request. A request with span events
+// is decoded at once, because events are queried by their own fields.
+func (s *Store) addEncoded(enc *store.Encoded) error {
+	if enc.Signal != store.SignalTraces {
+		return fmt.Errorf("%w: the memory store takes encoded trace requests only, not signal %d", store.ErrInvalid, enc.Signal)
+	}
+	if enc.Events > 0 {
+		b, err := convert.DecodeTraces(enc.Data)
+		if err != nil {
+			return fmt.Errorf("%w: %v", store.ErrInvalid, err)
+		}
+		for i := range b.Spans {
+			s.addSpan(&b.Spans[i])
+		}
+		for _, e := range b.Events {
+			s.addEvent(e)
+		}
+		return nil
+	}
+	c := &encChunk{data: enc.Data}
+	var res store.Attributes
+	var n int32
+	var hexID [32]byte
+	convert.EachSpanHead(enc.Data, func(r store.Attributes) { res = r }, func(h *convert.SpanHead) {
+		i := n
+		n++
+		if _, dup := s.spanIDs[h.SpanID]; dup {
+			return
+		}
+		s.spanIDs[h.SpanID] = struct{}{}
+		hex.Encode(hexID[:], h.TraceID[:])
+		start, end := time.Unix(0, h.Start).UTC(), time.Unix(0, h.End).UTC()
+		e := s.traces[string(hexID[:])]
+		if e == nil {
+			e = s.trace(string(hexID[:]), start, end)
+		}
+		ref := spanRef{c: c, i: i, id: h.SpanID, start: h.Start, name: s.names.str(h.Name)}
+		e.spans = append(e.spans, ref)
+		e.add(!h.HasParent, func() string { return ref.name }, start, end, h.Failed, res)
+	})
+	return nil
 }
 
 // spanKey is a span id as a number: 16 hex digits, which ValidateBatch
@@ -148,23 +259,32 @@ func spanKey(id string) uint64 {
 }
 
 // add folds one new span into the trace row as the Trace doc defines.
-func (e *traceEntry) add(sp *store.Span) {
+func (e *traceEntry) add(root bool, name func() string, start, end time.Time, failed bool, res store.Attributes) {
 	t := &e.trace
-	if sp.ParentSpanID == "" && !e.rootSeen {
-		e.rootSeen, t.Name = true, sp.Name
+	if root && !e.rootSeen {
+		e.rootSeen, t.Name = true, name()
 	}
-	if sp.StartTime.Before(t.StartTime) {
-		t.StartTime = sp.StartTime
+	if start.Before(t.StartTime) {
+		t.StartTime = start
 	}
-	if sp.EndTime.After(t.EndTime) {
-		t.EndTime = sp.EndTime
+	if end.After(t.EndTime) {
+		t.EndTime = end
 	}
 	t.Duration = t.EndTime.Sub(t.StartTime).Seconds()
-	if sp.Status == store.SpanStatusError {
+	if failed {
 		t.Status = store.TraceFailed
 	}
 	t.SpanCount++
-	t.Attributes = mergeFirstWins(t.Attributes, sp.Resource)
+	if res != nil && !sameMap(res, e.lastRes) {
+		t.Attributes = mergeFirstWins(t.Attributes, res)
+		e.lastRes = res
+	}
+}
+
+// sameMap reports whether two attribute maps are the same map: the spans
+// of one request share theirs, which needs merging once.
+func sameMap(a, b store.Attributes) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // mergeFirstWins returns dst with the keys of src it lacks; it copies dst
@@ -230,8 +350,8 @@ func (s *Store) evict() {
 }
 
 func (s *Store) deleteTrace(id string, e *traceEntry) {
-	for _, sp := range e.spans {
-		delete(s.spanIDs, spanKey(sp.SpanID))
+	for i := range e.spans {
+		delete(s.spanIDs, e.spans[i].id)
 	}
 	delete(s.traces, id)
 }
@@ -248,4 +368,22 @@ func (s *Store) readable(ctx context.Context) error {
 		return fmt.Errorf("memory: %w", store.ErrClosed)
 	}
 	return nil
+}
+
+// names shares span names between the spans that bear them; bounded, it
+// starts over when full, as names are usually few.
+type names map[string]string
+
+const maxNames = 4096
+
+func (n *names) str(b []byte) string {
+	if s, ok := (*n)[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if *n == nil || len(*n) >= maxNames {
+		*n = names{}
+	}
+	(*n)[s] = s
+	return s
 }

@@ -68,8 +68,10 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 	}
 	var all store.Batch
 	for _, e := range s.traces {
-		for _, sp := range e.spans {
-			all.Spans = append(all.Spans, *sp)
+		for i := range e.spans {
+			if sp := e.spans[i].span(); sp != nil {
+				all.Spans = append(all.Spans, *sp)
+			}
 		}
 	}
 	for _, e := range s.events {

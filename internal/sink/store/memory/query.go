@@ -42,9 +42,11 @@ func (s *Store) GetTrace(ctx context.Context, traceID string) (*store.TraceDetai
 	if !ok {
 		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
 	}
-	spans := make([]store.Span, len(e.spans))
-	for i, sp := range e.spans {
-		spans[i] = *sp
+	spans := make([]store.Span, 0, len(e.spans))
+	for i := range e.spans {
+		if sp := e.spans[i].span(); sp != nil {
+			spans = append(spans, *sp)
+		}
 	}
 	slices.SortFunc(spans, func(a, b store.Span) int {
 		return cmp.Or(a.StartTime.Compare(b.StartTime), cmp.Compare(a.SpanID, b.SpanID))
@@ -65,8 +67,13 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 		return newestFirst(a.StartTime, b.StartTime, a.SpanID, b.SpanID)
 	})
 	match := func(e *traceEntry) {
-		for _, sp := range e.spans {
-			if (q.Name == "" || sp.Name == q.Name) && q.Time.Contains(sp.StartTime) &&
+		for i := range e.spans {
+			ref := &e.spans[i]
+			if ref.rec == nil && ((q.Name != "" && ref.name != q.Name) || !q.Time.Contains(time.Unix(0, ref.start))) {
+				continue // ruled out by its head, without decoding it
+			}
+			sp := ref.span()
+			if sp != nil && (q.Name == "" || sp.Name == q.Name) && q.Time.Contains(sp.StartTime) &&
 				q.Attributes.Matches(sp.Attributes, sp.Resource) {
 				c.add(sp)
 			}

@@ -9,7 +9,6 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/resource"
-	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
@@ -46,42 +45,6 @@ func (r *resourceKeys) of(a store.Attributes) string {
 	return r.key
 }
 
-func protoAttrs(a store.Attributes) []*commonpb.KeyValue {
-	kvs := make([]*commonpb.KeyValue, 0, len(a))
-	for _, k := range sortedKeys(a) {
-		kvs = append(kvs, &commonpb.KeyValue{Key: k, Value: protoValue(a[k])})
-	}
-	return kvs
-}
-
-func protoValue(v any) *commonpb.AnyValue {
-	switch x := v.(type) {
-	case string:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: x}}
-	case bool:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_BoolValue{BoolValue: x}}
-	case int64:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: x}}
-	case int:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: int64(x)}}
-	case float64:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: x}}
-	case []byte:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_BytesValue{BytesValue: x}}
-	case []any:
-		vals := make([]*commonpb.AnyValue, 0, len(x))
-		for _, e := range x {
-			vals = append(vals, protoValue(e))
-		}
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_ArrayValue{ArrayValue: &commonpb.ArrayValue{Values: vals}}}
-	case map[string]any:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_KvlistValue{KvlistValue: &commonpb.KeyValueList{Values: protoAttrs(x)}}}
-	case nil:
-		return &commonpb.AnyValue{}
-	default:
-		return &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: fmt.Sprint(x)}}
-	}
-}
 
 func otelAttrs(a store.Attributes) []attribute.KeyValue {
 	kvs := make([]attribute.KeyValue, 0, len(a))

@@ -25,6 +25,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -64,7 +65,7 @@ func (s *Store) forwardTraces(ctx context.Context, b *store.Batch) error {
 		}
 	}
 	if len(b.Spans) > 0 {
-		data, err := proto.Marshal(&coltracepb.ExportTraceServiceRequest{ResourceSpans: resourceSpans(b.Spans)})
+		data, err := convert.EncodeSpans(b.Spans)
 		if err != nil {
 			return fmt.Errorf("%w: encoding spans: %v", store.ErrInvalid, err)
 		}

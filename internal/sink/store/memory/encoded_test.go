@@ -1,0 +1,51 @@
+package memory_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/config"
+	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/storetest"
+	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
+)
+
+// encodingStore writes spans the way the sink does for the memory store:
+// as encoded trace requests (store.Encoded) that the receiver made, so that
+// the whole conformance suite runs over the encoded path too.
+type encodingStore struct {
+	*memory.Store
+	conv *convert.Converter
+}
+
+func (s encodingStore) Write(ctx context.Context, b *store.Batch) error {
+	if err := store.ValidateBatch(b); err != nil {
+		return err
+	}
+	out := &store.Batch{Events: b.Events, Metrics: b.Metrics}
+	if len(b.Spans) > 0 {
+		raw, err := convert.EncodeSpans(b.Spans)
+		if err != nil {
+			return err
+		}
+		enc, err := s.conv.TracesEncoded(raw)
+		if err != nil {
+			return err
+		}
+		out.Encoded = enc.Encoded
+	}
+	return s.Store.Write(ctx, out)
+}
+
+func TestConformanceOfEncodedWrites(t *testing.T) {
+	conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: true,
+		Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s := memory.New(config.Memory{})
+		t.Cleanup(func() { _ = s.Close() })
+		return encodingStore{Store: s, conv: conv}
+	})
+}
