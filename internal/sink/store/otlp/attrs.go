@@ -45,7 +45,6 @@ func (r *resourceKeys) of(a store.Attributes) string {
 	return r.key
 }
 
-
 func otelAttrs(a store.Attributes) []attribute.KeyValue {
 	kvs := make([]attribute.KeyValue, 0, len(a))
 	for _, k := range sortedKeys(a) {
