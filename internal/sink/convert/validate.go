@@ -86,33 +86,51 @@ func compile(md protoreflect.MessageDescriptor) *wireSchema {
 
 // validate checks that b is an encoding proto.Unmarshal accepts for the
 // message: well-formed fields, nested messages valid in turn, proto3
-// strings in UTF-8, packed numbers whole.
+// strings in UTF-8, packed numbers whole. It is on every request's path, so
+// one-byte tags and lengths, by far the most common, are read inline.
 func (s *wireSchema) validate(b []byte, depth int) error {
 	if depth > recursionLimit {
 		return errInvalidWire
 	}
 	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return errInvalidWire
-		}
-		b = b[n:]
-		var f wireField
-		if int(num) < len(s.fields) {
-			f = s.fields[num]
-		}
-		if f.known && typ == protowire.BytesType && (f.typ == protowire.BytesType || f.packed != 0) {
-			v, n := protowire.ConsumeBytes(b)
-			if n < 0 {
+		var num protowire.Number
+		var typ protowire.Type
+		if t := b[0]; t < 0x80 {
+			num, typ, b = protowire.Number(t>>3), protowire.Type(t&7), b[1:]
+			if num == 0 {
+				return errInvalidWire
+			}
+		} else {
+			var n int
+			if num, typ, n = protowire.ConsumeTag(b); n < 0 {
 				return errInvalidWire
 			}
 			b = b[n:]
-			if err := f.check(v, depth); err != nil {
-				return err
+		}
+		var f *wireField
+		if int(num) < len(s.fields) {
+			f = &s.fields[num]
+		}
+		if typ == protowire.BytesType {
+			var v []byte
+			if len(b) > 0 && b[0] < 0x80 && int(b[0]) < len(b) {
+				v, b = b[1:1+b[0]], b[1+b[0]:]
+			} else {
+				n := 0
+				if v, n = protowire.ConsumeBytes(b); n < 0 {
+					return errInvalidWire
+				}
+				b = b[n:]
+			}
+			if f != nil && f.known && (f.typ == protowire.BytesType || f.packed != 0) {
+				if err := f.check(v, depth); err != nil {
+					return err
+				}
 			}
 			continue
 		}
-		if n = protowire.ConsumeFieldValue(num, typ, b); n < 0 {
+		n := protowire.ConsumeFieldValue(num, typ, b)
+		if n < 0 {
 			return errInvalidWire
 		}
 		b = b[n:]

@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"context"
+	"runtime"
 	"errors"
 	"fmt"
 
@@ -22,7 +23,12 @@ import (
 // RESOURCE_EXHAUSTED (without retry info, so exporters do not retry them);
 // undecodable ones get INVALID_ARGUMENT.
 func (r *Receiver) GRPCServer() *grpc.Server {
-	s := grpc.NewServer(grpc.MaxRecvMsgSize(r.maxBytes), grpc.ForceServerCodecV2(rawCodec{encoding.GetCodecV2("proto")}))
+	s := grpc.NewServer(grpc.MaxRecvMsgSize(r.maxBytes), grpc.ForceServerCodecV2(rawCodec{encoding.GetCodecV2("proto")}),
+		// Exporters send requests of tens to hundreds of kilobytes: read
+		// them in fewer system calls (the collector's default too), and
+		// serve them from a pool of goroutines whose stacks have grown
+		// already rather than a new goroutine per request.
+		grpc.ReadBufferSize(512<<10), grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))))
 	s.RegisterService(r.serviceDesc("opentelemetry.proto.collector.trace.v1.TraceService", r.traces()), r)
 	s.RegisterService(r.serviceDesc("opentelemetry.proto.collector.metrics.v1.MetricsService", r.metricsSignal()), r)
 	s.RegisterService(r.serviceDesc("opentelemetry.proto.collector.logs.v1.LogsService", r.logs()), r)

@@ -34,7 +34,7 @@ type Store struct {
 	closed      bool
 	seq         uint64
 	traces      map[string]*traceEntry
-	spanIDs     map[uint64]struct{} // stored span ids, for idempotent writes
+	spanCount   int
 	events      map[string]*eventEntry
 	metrics     map[string]*metricEntry
 	traceOrder  fifo
@@ -47,8 +47,54 @@ type traceEntry struct {
 	seq      uint64
 	rootSeen bool
 	trace    store.Trace
-	spans    []spanRef
+	spans    spanList
 	lastRes  store.Attributes // the resource merged last, to skip merging it again
+}
+
+// spanList is a trace's spans in write order: a list through the spans
+// themselves, because the spans of an encoded request are allocated
+// together and growing a slice per trace was a tenth of ingest. Spans are
+// keyed by their id within their trace (a W3C span id is unique there),
+// which a set speeds up once a trace is large.
+type spanList struct {
+	first, last *spanRef
+	n           int
+	ids         map[uint64]struct{}
+}
+
+// bigTrace is where a trace's span ids get a set instead of a scan.
+const bigTrace = 32
+
+func (l *spanList) has(id uint64) bool {
+	if l.ids != nil {
+		_, ok := l.ids[id]
+		return ok
+	}
+	for r := l.first; r != nil; r = r.next {
+		if r.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *spanList) push(r *spanRef) {
+	if l.last == nil {
+		l.first = r
+	} else {
+		l.last.next = r
+	}
+	l.last = r
+	l.n++
+	switch {
+	case l.ids != nil:
+		l.ids[r.id] = struct{}{}
+	case l.n > bigTrace:
+		l.ids = make(map[uint64]struct{}, 2*l.n)
+		for x := l.first; x != nil; x = x.next {
+			l.ids[x.id] = struct{}{}
+		}
+	}
 }
 
 // spanRef is one stored span: a record written as such, or a span of an
@@ -61,6 +107,7 @@ type spanRef struct {
 	id    uint64
 	start int64
 	name  string
+	next  *spanRef
 }
 
 // span returns the record, decoding the span's chunk on first use; nil if
@@ -114,7 +161,6 @@ func New(limits config.Memory) *Store {
 	return &Store{
 		limits:  limits,
 		traces:  map[string]*traceEntry{},
-		spanIDs: map[uint64]struct{}{},
 		events:  map[string]*eventEntry{},
 		metrics: map[string]*metricEntry{},
 	}
@@ -134,7 +180,7 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.traces, s.spanIDs, s.events, s.metrics = nil, nil, nil, nil
+	s.traces, s.events, s.metrics, s.spanCount = nil, nil, nil, 0
 	s.traceOrder, s.eventOrder, s.metricOrder = fifo{}, fifo{}, fifo{}
 	return nil
 }
@@ -178,13 +224,16 @@ func (s *Store) nextSeq() uint64 {
 
 func (s *Store) addSpan(sp *store.Span) {
 	key := spanKey(sp.SpanID)
-	if _, dup := s.spanIDs[key]; dup {
+	e := s.traces[sp.TraceID]
+	if e != nil && e.spans.has(key) {
 		return
 	}
-	s.spanIDs[key] = struct{}{}
-	e := s.trace(sp.TraceID, sp.StartTime, sp.EndTime)
-	e.spans = append(e.spans, spanRef{rec: sp, id: key})
-	e.add(sp.ParentSpanID == "", func() string { return sp.Name }, sp.StartTime, sp.EndTime,
+	if e == nil {
+		e = s.trace(sp.TraceID, sp.StartTime, sp.EndTime)
+	}
+	e.spans.push(&spanRef{rec: sp, id: key})
+	s.spanCount++
+	e.add(sp.ParentSpanID == "", sp.Name, sp.StartTime, sp.EndTime,
 		sp.Status == store.SpanStatusError, sp.Resource)
 }
 
@@ -228,25 +277,32 @@ func (s *Store) addEncoded(enc *store.Encoded) error {
 		return nil
 	}
 	c := &encChunk{data: enc.Data}
+	refs := make([]spanRef, enc.Spans) // one allocation for the request's spans
 	var res store.Attributes
 	var n int32
 	var hexID [32]byte
 	convert.EachSpanHead(enc.Data, func(r store.Attributes) { res = r }, func(h *convert.SpanHead) {
 		i := n
 		n++
-		if _, dup := s.spanIDs[h.SpanID]; dup {
+		hex.Encode(hexID[:], h.TraceID[:])
+		e := s.traces[string(hexID[:])]
+		if e != nil && e.spans.has(h.SpanID) {
 			return
 		}
-		s.spanIDs[h.SpanID] = struct{}{}
-		hex.Encode(hexID[:], h.TraceID[:])
 		start, end := time.Unix(0, h.Start).UTC(), time.Unix(0, h.End).UTC()
-		e := s.traces[string(hexID[:])]
 		if e == nil {
 			e = s.trace(string(hexID[:]), start, end)
 		}
-		ref := spanRef{c: c, i: i, id: h.SpanID, start: h.Start, name: s.names.str(h.Name)}
-		e.spans = append(e.spans, ref)
-		e.add(!h.HasParent, func() string { return ref.name }, start, end, h.Failed, res)
+		var ref *spanRef
+		if int(i) < len(refs) { // always, unless enc.Spans miscounts
+			ref = &refs[i]
+		} else {
+			ref = new(spanRef)
+		}
+		*ref = spanRef{c: c, i: i, id: h.SpanID, start: h.Start, name: s.names.str(h.Name)}
+		e.spans.push(ref)
+		s.spanCount++
+		e.add(!h.HasParent, ref.name, start, end, h.Failed, res)
 	})
 	return nil
 }
@@ -259,10 +315,10 @@ func spanKey(id string) uint64 {
 }
 
 // add folds one new span into the trace row as the Trace doc defines.
-func (e *traceEntry) add(root bool, name func() string, start, end time.Time, failed bool, res store.Attributes) {
+func (e *traceEntry) add(root bool, name string, start, end time.Time, failed bool, res store.Attributes) {
 	t := &e.trace
 	if root && !e.rootSeen {
-		e.rootSeen, t.Name = true, name()
+		e.rootSeen, t.Name = true, name
 	}
 	if start.Before(t.StartTime) {
 		t.StartTime = start
@@ -350,9 +406,7 @@ func (s *Store) evict() {
 }
 
 func (s *Store) deleteTrace(id string, e *traceEntry) {
-	for i := range e.spans {
-		delete(s.spanIDs, e.spans[i].id)
-	}
+	s.spanCount -= e.spans.n
 	delete(s.traces, id)
 }
 

@@ -22,7 +22,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 	for id, e := range s.traces {
 		if e.trace.EndTime.Before(before) {
 			r.Traces++
-			r.Spans += int64(len(e.spans))
+			r.Spans += int64(e.spans.n)
 			s.deleteTrace(id, e)
 		}
 	}
@@ -68,8 +68,8 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 	}
 	var all store.Batch
 	for _, e := range s.traces {
-		for i := range e.spans {
-			if sp := e.spans[i].span(); sp != nil {
+		for r := e.spans.first; r != nil; r = r.next {
+			if sp := r.span(); sp != nil {
 				all.Spans = append(all.Spans, *sp)
 			}
 		}

@@ -42,9 +42,9 @@ func (s *Store) GetTrace(ctx context.Context, traceID string) (*store.TraceDetai
 	if !ok {
 		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
 	}
-	spans := make([]store.Span, 0, len(e.spans))
-	for i := range e.spans {
-		if sp := e.spans[i].span(); sp != nil {
+	spans := make([]store.Span, 0, e.spans.n)
+	for r := e.spans.first; r != nil; r = r.next {
+		if sp := r.span(); sp != nil {
 			spans = append(spans, *sp)
 		}
 	}
@@ -63,12 +63,11 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 		return nil, err
 	}
 	defer s.mu.RUnlock()
-	c := newCollector(q.Limit, len(s.spanIDs), func(a, b *store.Span) int {
+	c := newCollector(q.Limit, s.spanCount, func(a, b *store.Span) int {
 		return newestFirst(a.StartTime, b.StartTime, a.SpanID, b.SpanID)
 	})
 	match := func(e *traceEntry) {
-		for i := range e.spans {
-			ref := &e.spans[i]
+		for ref := e.spans.first; ref != nil; ref = ref.next {
 			if ref.rec == nil && ((q.Name != "" && ref.name != q.Name) || !q.Time.Contains(time.Unix(0, ref.start))) {
 				continue // ruled out by its head, without decoding it
 			}

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -44,9 +46,10 @@ const (
 	maxForwardBytes = 3 << 20
 )
 
-// forwarder sends one encoded ExportTraceServiceRequest.
+// forwarder sends one encoded ExportTraceServiceRequest, given in parts
+// (requests whose concatenation is one), without copying them together.
 type forwarder interface {
-	send(ctx context.Context, req []byte) error
+	send(ctx context.Context, req [][]byte) error
 	close() error
 }
 
@@ -77,10 +80,7 @@ func (s *Store) forwardTraces(ctx context.Context, b *store.Batch) error {
 			size += len(parts[n])
 			n++
 		}
-		req := parts[0]
-		if n > 1 {
-			req = bytes.Join(parts[:n], nil)
-		}
+		req := parts[:n]
 		if err := s.withRetry(ctx, func(ctx context.Context) error { return s.fwd.send(ctx, req) }); err != nil {
 			return err
 		}
@@ -165,7 +165,7 @@ func newGRPCForwarder(t target, opt Options) (*grpcForwarder, error) {
 	return &grpcForwarder{conn: conn, md: md}, nil
 }
 
-func (f *grpcForwarder) send(ctx context.Context, req []byte) error {
+func (f *grpcForwarder) send(ctx context.Context, req [][]byte) error {
 	resp := &coltracepb.ExportTraceServiceResponse{}
 	err := f.conn.Invoke(metadata.NewOutgoingContext(ctx, f.md), traceExportMethod, encodedRequest(req), resp)
 	if err == nil {
@@ -195,16 +195,21 @@ func (f *grpcForwarder) send(ctx context.Context, req []byte) error {
 
 func (f *grpcForwarder) close() error { return f.conn.Close() }
 
-// encodedRequest is a request already in its protobuf encoding.
-type encodedRequest []byte
+// encodedRequest is a request already in its protobuf encoding, in parts
+// that gRPC writes one after the other.
+type encodedRequest [][]byte
 
 // passCodec sends encodedRequest as it is and handles every other message
 // with the proto codec.
 type passCodec struct{ proto encoding.CodecV2 }
 
 func (c passCodec) Marshal(v any) (mem.BufferSlice, error) {
-	if b, ok := v.(encodedRequest); ok {
-		return mem.BufferSlice{mem.SliceBuffer(b)}, nil
+	if parts, ok := v.(encodedRequest); ok {
+		out := make(mem.BufferSlice, len(parts))
+		for i, p := range parts {
+			out[i] = mem.SliceBuffer(p)
+		}
+		return out, nil
 	}
 	return c.proto.Marshal(v)
 }
@@ -231,11 +236,21 @@ func newHTTPForwarder(t target, opt Options) *httpForwarder {
 	return &httpForwarder{client: &http.Client{Transport: tr}, url: scheme + "://" + t.host + t.path + "/v1/traces", headers: opt.Headers}
 }
 
-func (f *httpForwarder) send(ctx context.Context, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, bytes.NewReader(body))
+func (f *httpForwarder) send(ctx context.Context, parts [][]byte) error {
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, http.NoBody)
 	if err != nil {
 		return err
 	}
+	req.ContentLength = int64(size)
+	req.GetBody = func() (io.ReadCloser, error) {
+		bufs := net.Buffers(slices.Clone(parts))
+		return io.NopCloser(&bufs), nil
+	}
+	req.Body, _ = req.GetBody()
 	req.Header.Set("Content-Type", "application/x-protobuf")
 	for k, v := range f.headers {
 		req.Header.Set(k, v)
