@@ -71,6 +71,9 @@ func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
 	if ew, ok := st.(store.EncodedWriter); ok {
 		conv.Encoded = ew.WritesEncoded()
 	}
+	if hr, ok := st.(store.SpanHeadReader); ok {
+		conv.Heads = conv.Encoded && hr.ReadsSpanHeads()
+	}
 	recv := receiver.New(conv, a.pipe, m, receiver.Options{MaxMessageBytes: cfg.Server.MaxMessageBytes})
 	a.grpc = recv.GRPCServer()
 	a.otlpHTTP = &http.Server{Handler: recv.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}

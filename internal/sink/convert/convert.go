@@ -44,6 +44,9 @@ type Converter struct {
 	// rather than as records, where CanEncodeTraces allows: for stores
 	// that pass requests on (store.EncodedWriter).
 	Encoded bool
+	// Heads fills Encoded.Heads and Encoded.Resources, for stores that
+	// index the spans of the requests they keep (store.SpanHeadReader).
+	Heads bool
 }
 
 // newID returns a random 128-bit id as 32 hex digits. math/rand/v2's global

@@ -64,12 +64,19 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 		}
 	}
 	e := traceEncoder{c: c, t: tally{}}
+	if c.Heads { // room for spans of about 100 bytes, the usual at least
+		e.heads = make([]store.SpanHead, 0, len(raw)/100+1)
+	}
 	e.scan(raw)
 	e.t.flush(c.Telemetry)
 	enc := store.Encoded{Signal: store.SignalTraces, Data: raw, Spans: e.keptSpans, Events: e.keptEvents}
 	if e.rewrite {
 		enc.Data = e.build(raw)
+		if e.c.Heads { // The names must point into the request as built.
+			e.heads, e.resources = SpanHeads(enc.Data)
+		}
 	}
+	enc.Heads, enc.Resources = e.heads, e.resources
 	if enc.Len() == 0 {
 		return &store.Batch{}, nil
 	}
@@ -85,6 +92,9 @@ type traceEncoder struct {
 	rewrite               bool
 	// drop marks, in request order, the spans not kept.
 	drop []bool
+	// heads and resources of the kept spans, when the converter makes them.
+	heads     []store.SpanHead
+	resources []store.Attributes
 }
 
 // stripEvents is true when spans are kept without their events.
@@ -94,12 +104,25 @@ func (e *traceEncoder) stripEvents() bool { return !e.c.Signals.Events }
 func (e *traceEncoder) scan(req []byte) {
 	e.rewrite = len(e.c.Metadata) > 0
 	eachBytes(req, fieldResourceSpans, func(rs []byte) {
+		if e.c.Heads {
+			var res []byte
+			eachBytes(rs, fieldResource, func(r []byte) { res = append(res, r...) })
+			e.resources = append(e.resources, e.c.stamp(resourceAttributes(res)))
+		}
 		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
 			eachBytes(ss, fieldSpans, func(sp []byte) {
-				trace, span, events := spanKeys(sp)
+				var h *store.SpanHead
+				if e.c.Heads {
+					e.heads = append(e.heads, store.SpanHead{Resource: len(e.resources) - 1})
+					h = &e.heads[len(e.heads)-1]
+				}
+				trace, span, events := spanHeadKeys(sp, h)
 				keepSpan, keepEvents := e.c.admit(e.t, trace, span, events)
 				e.drop = append(e.drop, !keepSpan)
 				if !keepSpan {
+					if h != nil {
+						e.heads = e.heads[:len(e.heads)-1]
+					}
 					e.rewrite = true
 					return
 				}
@@ -112,31 +135,6 @@ func (e *traceEncoder) scan(req []byte) {
 			})
 		})
 	})
-}
-
-// spanKeys reads what the policy needs of a span: the last trace and span
-// id fields (protobuf keeps the last of a repeated singular field) and the
-// number of events.
-func spanKeys(sp []byte) (trace, span []byte, events int) {
-	for b := sp; len(b) > 0; {
-		num, typ, n := protowire.ConsumeTag(b)
-		b = b[n:]
-		if typ != protowire.BytesType {
-			b = b[protowire.ConsumeFieldValue(num, typ, b):]
-			continue
-		}
-		v, n := protowire.ConsumeBytes(b)
-		b = b[n:]
-		switch num {
-		case fieldSpanTraceID:
-			trace = v
-		case fieldSpanID:
-			span = v
-		case fieldSpanEvents:
-			events++
-		}
-	}
-	return trace, span, events
 }
 
 // eachBytes calls fn with every length-delimited field num of a validated

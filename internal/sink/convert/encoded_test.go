@@ -47,6 +47,13 @@ func checkEncodedSameAsRecords(t *testing.T, raw []byte, c func() *convert.Conve
 		if err := proto.Unmarshal(e.Data, &coltracepb.ExportTraceServiceRequest{}); err != nil {
 			t.Fatalf("the encoded request does not decode: %v", err)
 		}
+		heads, resources := convert.SpanHeads(e.Data)
+		if diff := cmp.Diff(heads, e.Heads, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("heads (-read from the request +made by TracesEncoded):\n%s", diff)
+		}
+		if diff := cmp.Diff(resources, e.Resources, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
+			t.Fatalf("resources (-read from the request +made by TracesEncoded):\n%s", diff)
+		}
 		b, err := plain.TracesProto(e.Data)
 		if err != nil {
 			t.Fatal(err)
@@ -73,7 +80,7 @@ func policy(rate float64, sig convert.Signals, noMetadata bool) func() *convert.
 		if noMetadata {
 			c.Metadata = nil
 		}
-		c.Encoded = true
+		c.Encoded, c.Heads = true, true
 		return c
 	}
 }

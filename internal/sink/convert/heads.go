@@ -13,71 +13,86 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
-// SpanHead is what a store can index of an encoded span without decoding
-// it: what trace rows and span listings need first. The rest (attributes,
-// status message, scope) comes from DecodeTraces when a query asks.
-type SpanHead struct {
-	TraceID [16]byte
-	SpanID  uint64
-	// HasParent is false for a root span (no parent id, or an all-zero one).
-	HasParent bool
-	Name      []byte // shares the request's bytes
-	Start     int64  // Unix nanoseconds
-	End       int64
-	Failed    bool // status code ERROR
-}
-
-// EachSpanHead walks an encoded ExportTraceServiceRequest that TracesEncoded
-// produced (so valid, its ids checked): resource is called with each
-// ResourceSpans's decoded resource attributes before span is called with
-// the heads of its spans, in request order. span must not keep h.
-func EachSpanHead(data []byte, resource func(store.Attributes), span func(h *SpanHead)) {
-	var h SpanHead
+// SpanHeads reads the head of every span of an encoded request that
+// TracesEncoded produced (so valid, its ids checked), in request order,
+// and each ResourceSpans's resource attributes, which heads index.
+func SpanHeads(data []byte) ([]store.SpanHead, []store.Attributes) {
+	var heads []store.SpanHead
+	var resources []store.Attributes
 	eachBytes(data, fieldResourceSpans, func(rs []byte) {
 		var res []byte
 		eachBytes(rs, fieldResource, func(r []byte) { res = append(res, r...) })
-		resource(resourceAttributes(res))
+		resources = append(resources, resourceAttributes(res))
 		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
 			eachBytes(ss, fieldSpans, func(sp []byte) {
-				h = SpanHead{}
-				spanHead(sp, &h)
-				span(&h)
+				h := store.SpanHead{Resource: len(resources) - 1}
+				spanHeadKeys(sp, &h)
+				heads = append(heads, h)
 			})
 		})
 	})
+	return heads, resources
 }
 
-// spanHead reads the head fields of a valid span; of a repeated singular
-// field the last counts, and repeated statuses merge, as in protobuf.
-func spanHead(sp []byte, h *SpanHead) {
-	forFields(sp, func(num protowire.Number, typ protowire.Type, field, v []byte) {
-		switch {
-		case typ == protowire.BytesType && num == fieldSpanTraceID:
-			copy(h.TraceID[:], v)
-		case typ == protowire.BytesType && num == fieldSpanID:
-			if len(v) == 8 {
-				h.SpanID = binary.BigEndian.Uint64(v)
+// spanHeadKeys reads what the policy needs of a span (its trace and span
+// id fields and the number of its events) and, when h is not nil, its
+// head. Of a repeated singular field the last counts, and repeated
+// statuses merge, as in protobuf.
+func spanHeadKeys(sp []byte, h *store.SpanHead) (trace, span []byte, events int) {
+	for b := sp; len(b) > 0; {
+		num, typ, n := protowire.ConsumeTag(b)
+		b = b[n:]
+		switch typ {
+		case protowire.BytesType:
+			v, n := protowire.ConsumeBytes(b)
+			b = b[n:]
+			switch num {
+			case fieldSpanTraceID:
+				trace = v
+			case fieldSpanID:
+				span = v
+			case fieldSpanEvents:
+				events++
 			}
-		case typ == protowire.BytesType && num == 4:
-			h.HasParent = spanID(v) != ""
-		case typ == protowire.BytesType && num == 5:
-			h.Name = v
-		case typ == protowire.Fixed64Type && (num == 7 || num == 8):
-			ns, _ := protowire.ConsumeFixed64(field[protowire.SizeTag(num):])
-			if num == 7 {
-				h.Start = int64(ns)
-			} else {
-				h.End = int64(ns)
+			if h != nil {
+				headField(h, num, v)
 			}
-		case typ == protowire.BytesType && num == 15:
-			forFields(v, func(num protowire.Number, typ protowire.Type, field, _ []byte) {
-				if num == 3 && typ == protowire.VarintType {
-					code, _ := protowire.ConsumeVarint(field[protowire.SizeTag(num):])
-					h.Failed = tracepb.Status_StatusCode(int32(code)) == tracepb.Status_STATUS_CODE_ERROR
-				}
-			})
+		case protowire.Fixed64Type:
+			v, n := protowire.ConsumeFixed64(b)
+			b = b[n:]
+			if h != nil && num == 7 {
+				h.Start = int64(v)
+			} else if h != nil && num == 8 {
+				h.End = int64(v)
+			}
+		default:
+			b = b[protowire.ConsumeFieldValue(num, typ, b):]
 		}
-	})
+	}
+	if h != nil {
+		copy(h.TraceID[:], trace)
+		if len(span) == 8 {
+			h.SpanID = binary.BigEndian.Uint64(span)
+		}
+	}
+	return trace, span, events
+}
+
+// headField reads a length-delimited span field into the head.
+func headField(h *store.SpanHead, num protowire.Number, v []byte) {
+	switch num {
+	case 4:
+		h.HasParent = spanID(v) != ""
+	case 5:
+		h.Name = v
+	case 15:
+		forFields(v, func(num protowire.Number, typ protowire.Type, field, _ []byte) {
+			if num == 3 && typ == protowire.VarintType {
+				code, _ := protowire.ConsumeVarint(field[protowire.SizeTag(num):])
+				h.Failed = tracepb.Status_StatusCode(int32(code)) == tracepb.Status_STATUS_CODE_ERROR
+			}
+		})
+	}
 }
 
 // resourceAttributes decodes a valid encoded Resource's attributes.

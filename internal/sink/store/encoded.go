@@ -19,12 +19,41 @@ const (
 //
 // Spans, Events and Metrics count the records it holds as the sink counts
 // them (span events are events). Data is never modified once built.
+//
+// Heads and Resources are filled for stores that ask (SpanHeadReader):
+// the head of every span in Data, in order, so that a store that indexes
+// spans need not walk Data again.
 type Encoded struct {
-	Signal  Signal
-	Data    []byte
-	Spans   int
-	Events  int
-	Metrics int
+	Signal    Signal
+	Data      []byte
+	Spans     int
+	Events    int
+	Metrics   int
+	Heads     []SpanHead
+	Resources []Attributes
+}
+
+// SpanHead is what a store can index of an encoded span without decoding
+// it: what trace rows and span listings need first.
+type SpanHead struct {
+	TraceID [16]byte
+	SpanID  uint64
+	// HasParent is false for a root span (no parent id, or an all-zero one).
+	HasParent bool
+	Failed    bool   // status code ERROR
+	Name      []byte // shares Data's bytes
+	Start     int64  // Unix nanoseconds
+	End       int64
+	// Resource indexes Encoded.Resources: the span's resource attributes,
+	// the metadata included.
+	Resource int
+}
+
+// SpanHeadReader is implemented by EncodedWriter stores that index the
+// spans of the requests they keep: ReadsSpanHeads asks the sink to fill
+// Encoded.Heads and Encoded.Resources.
+type SpanHeadReader interface {
+	ReadsSpanHeads() bool
 }
 
 // Len is the number of records the request holds.

@@ -40,12 +40,18 @@ func (s encodingStore) Write(ctx context.Context, b *store.Batch) error {
 	return s.Store.Write(ctx, out)
 }
 
+// TestConformanceOfEncodedWrites runs the suite with the span heads made by
+// the converter, as the sink does, and without, when the store reads them.
 func TestConformanceOfEncodedWrites(t *testing.T) {
-	conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: true,
-		Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s := memory.New(config.Memory{})
-		t.Cleanup(func() { _ = s.Close() })
-		return encodingStore{Store: s, conv: conv}
-	})
+	for _, heads := range []bool{true, false} {
+		conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: true, Heads: heads,
+			Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
+		t.Run(map[bool]string{true: "heads", false: "no heads"}[heads], func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T) store.Store {
+				s := memory.New(config.Memory{})
+				t.Cleanup(func() { _ = s.Close() })
+				return encodingStore{Store: s, conv: conv}
+			})
+		})
+	}
 }

@@ -27,7 +27,7 @@ func BenchmarkIngest(b *testing.B) {
 		encoded bool
 	}{{"encoded", true}, {"records", false}} {
 		b.Run(tc.name, func(b *testing.B) {
-			conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: tc.encoded,
+			conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: tc.encoded, Heads: tc.encoded,
 				Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
 			s := memory.New(config.Memory{})
 			defer func() { _ = s.Close() }()

@@ -250,6 +250,12 @@ func (s *Store) trace(id string, start, end time.Time) *traceEntry {
 	return e
 }
 
+// ReadsSpanHeads asks the sink for the heads of encoded spans, which the
+// store indexes.
+func (s *Store) ReadsSpanHeads() bool { return true }
+
+var _ store.SpanHeadReader = (*Store)(nil)
+
 // WritesEncoded reports that Write takes encoded trace requests: the store
 // indexes their spans' heads and decodes the rest only when a query needs
 // it, which made ingest several times cheaper than decoding every span.
@@ -277,33 +283,33 @@ func (s *Store) addEncoded(enc *store.Encoded) error {
 		return nil
 	}
 	c := &encChunk{data: enc.Data}
-	refs := make([]spanRef, enc.Spans) // one allocation for the request's spans
-	var res store.Attributes
-	var n int32
+	heads, resources := enc.Heads, enc.Resources
+	if len(heads) != enc.Spans {
+		heads, resources = convert.SpanHeads(enc.Data)
+	}
+	refs := make([]spanRef, len(heads)) // one allocation for the request's spans
 	var hexID [32]byte
-	convert.EachSpanHead(enc.Data, func(r store.Attributes) { res = r }, func(h *convert.SpanHead) {
-		i := n
-		n++
+	for i := range heads {
+		h := &heads[i]
 		hex.Encode(hexID[:], h.TraceID[:])
 		e := s.traces[string(hexID[:])]
 		if e != nil && e.spans.has(h.SpanID) {
-			return
+			continue
 		}
 		start, end := time.Unix(0, h.Start).UTC(), time.Unix(0, h.End).UTC()
 		if e == nil {
 			e = s.trace(string(hexID[:]), start, end)
 		}
-		var ref *spanRef
-		if int(i) < len(refs) { // always, unless enc.Spans miscounts
-			ref = &refs[i]
-		} else {
-			ref = new(spanRef)
-		}
-		*ref = spanRef{c: c, i: i, id: h.SpanID, start: h.Start, name: s.names.str(h.Name)}
+		ref := &refs[i]
+		*ref = spanRef{c: c, i: int32(i), id: h.SpanID, start: h.Start, name: s.names.str(h.Name)}
 		e.spans.push(ref)
 		s.spanCount++
+		var res store.Attributes
+		if h.Resource >= 0 && h.Resource < len(resources) {
+			res = resources[h.Resource]
+		}
 		e.add(!h.HasParent, ref.name, start, end, h.Failed, res)
-	})
+	}
 	return nil
 }
 
@@ -346,6 +352,9 @@ func sameMap(a, b store.Attributes) bool {
 // mergeFirstWins returns dst with the keys of src it lacks; it copies dst
 // instead of changing it, because readers may hold dst.
 func mergeFirstWins(dst, src store.Attributes) store.Attributes {
+	if dst == nil {
+		return src // shared: neither side is ever changed
+	}
 	var out store.Attributes
 	for k, v := range src {
 		if _, ok := dst[k]; ok {

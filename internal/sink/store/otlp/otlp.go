@@ -73,6 +73,14 @@ func New(ctx context.Context, opt Options) (*Store, error) {
 	return &Store{exp: exp, fwd: exp.trace, timeout: opt.Timeout}, nil
 }
 
+// exportsInFlight is how many batches the otlp store forwards at once (the
+// pipeline runs as many writers): one export waits for the receiver's
+// answer, and while it waits the queue, and the sink's memory, grew.
+const exportsInFlight = 4
+
+// WriteParallelism asks the sink's pipeline for concurrent writers.
+func (s *Store) WriteParallelism() int { return exportsInFlight }
+
 // WritesEncoded reports that Write forwards Batch.Encoded as it is.
 func (s *Store) WritesEncoded() bool { return true }
 
