@@ -22,3 +22,18 @@ func BenchmarkStore(b *testing.B) {
 		return s
 	})
 }
+
+// BenchmarkAggregate1M fills a store with a million points of one metric
+// (TELEMETRY_BENCH_LARGE=1), then times the aggregations over them, on a
+// durable server like BenchmarkStore.
+func BenchmarkAggregate1M(b *testing.B) {
+	srv := pgtest.NewDurable(b)
+	storetest.BenchAggregate1M(b, func(tb testing.TB) store.Store {
+		s, err := postgres.Open(tb.Context(), srv.NewDatabase(tb))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}

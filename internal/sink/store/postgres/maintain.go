@@ -10,14 +10,19 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// AggregateMetrics aggregates in SQL; percentile_cont is the contract's
-// definition of the percentiles.
+// AggregateMetrics computes from the value runs without an attribute
+// filter; with one, it aggregates the matching points in SQL, where
+// percentile_cont is the contract's definition of the percentiles.
 func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([]store.Aggregate, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	if err := s.open(ctx); err != nil {
 		return nil, err
+	}
+	if len(q.Attributes) == 0 {
+		out, err := s.aggregateRuns(ctx, q)
+		return out, wrap("aggregate", err)
 	}
 	var w where
 	start, group := "min(timestamp)", " HAVING count(*) > 0"
@@ -60,27 +65,30 @@ func readAggregate(row pgx.CollectableRow) (store.Aggregate, error) {
 	return a, err
 }
 
-// pruneSQL deletes old traces and their spans in one statement, so that no
-// span of a deleted trace is left behind, then old events and points.
-const pruneSQL = `
-WITH t AS (DELETE FROM traces WHERE end_time < $1 RETURNING trace_id),
-     s AS (DELETE FROM spans USING t WHERE spans.trace_id = t.trace_id RETURNING 1),
-     e AS (DELETE FROM events WHERE timestamp < $1 RETURNING 1),
-     m AS (DELETE FROM metrics WHERE timestamp < $1 RETURNING 1)
-SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM s), (SELECT count(*) FROM e), (SELECT count(*) FROM m)`
-
-// Prune deletes what the contract says, in one transaction.
+// Prune deletes what the contract says, in one statement (sql/prune.sql),
+// under a lock that makes the prunes of several replicas take turns: each
+// rebuilds the value runs of the minute that straddles its cutoff from the
+// points it sees, which two at once would count twice.
 func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult, error) {
 	var r store.PruneResult
 	if err := s.open(ctx); err != nil {
 		return r, err
 	}
-	err := s.pool.QueryRow(ctx, pruneSQL, before).Scan(&r.Traces, &r.Spans, &r.Events, &r.Metrics)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", pruneLock); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, pruneSQL, before).Scan(&r.Traces, &r.Spans, &r.Events, &r.Metrics)
+	})
 	if err != nil {
 		return store.PruneResult{}, wrap("prune", err)
 	}
 	return r, nil
 }
+
+// pruneLock is the advisory lock key of Prune; sql/migrate.sql uses the
+// one before it.
+const pruneLock = 7305712026
 
 // ReadAll pages through each table by primary key, so no cursor stays open
 // while fn runs.

@@ -48,8 +48,8 @@ func TestReopeningAppliesNoMigrationTwice(t *testing.T) {
 	if err := conn.QueryRow(t.Context(), "SELECT count(*) FROM schema_version").Scan(&versions); err != nil {
 		t.Fatal(err)
 	}
-	if versions != 2 {
-		t.Errorf("%d schema versions recorded, want 2 (one per schema file)", versions)
+	if versions != 3 {
+		t.Errorf("%d schema versions recorded, want 3 (one per schema file)", versions)
 	}
 }
 

@@ -53,6 +53,7 @@ var (
 	insertEventsSQL  = mustSQL("insert_events")
 	insertMetricsSQL = mustSQL("insert_metrics")
 	migrateSQL       = mustSQL("migrate")
+	pruneSQL         = mustSQL("prune")
 )
 
 // Store keeps records in PostgreSQL.

@@ -12,15 +12,17 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := postgres.Open(t.Context(), withParam(pgtest.NewDatabase(t), "max_size=8"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	})
+func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+func TestAggregateConsistency(t *testing.T) { storetest.AggregateConsistency(t, open) }
+
+func open(t *testing.T) store.Store {
+	s, err := postgres.Open(t.Context(), withParam(pgtest.NewDatabase(t), "max_size=8"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
 }
 
 // withParam appends a query parameter, as a user's URL would carry it.

@@ -9,14 +9,19 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// AggregateMetrics reads the matching values in time order and folds them
-// into buckets in Go: SQLite has no percentile_cont.
+// AggregateMetrics computes in Go, since SQLite has no percentile_cont:
+// from the value runs without an attribute filter, else from the matching
+// points read in time order.
 func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([]store.Aggregate, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	if err := s.open(ctx); err != nil {
 		return nil, err
+	}
+	if len(q.Attributes) == 0 {
+		out, err := s.aggregateRuns(ctx, q)
+		return out, wrap("aggregate", err)
 	}
 	var w where
 	w.eq("name", q.Name)
@@ -60,7 +65,8 @@ func flush(out []store.Aggregate, step time.Duration, bucket, first int64, value
 	return append(out, store.Summarize(ns(start), values))
 }
 
-// Prune deletes old rows in one write transaction.
+// Prune deletes old rows, and the value runs of their points, in one write
+// transaction.
 func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult, error) {
 	var r store.PruneResult
 	if err := s.open(ctx); err != nil {
@@ -88,6 +94,9 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 		if *step.n, err = res.RowsAffected(); err != nil {
 			return store.PruneResult{}, wrap("prune", err)
 		}
+	}
+	if err := s.pruneRuns(ctx, tx, cut); err != nil {
+		return store.PruneResult{}, wrap("prune", err)
 	}
 	return r, wrap("prune", tx.Commit())
 }

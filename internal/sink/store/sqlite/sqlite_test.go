@@ -10,13 +10,15 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/storetest"
 )
 
-func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "telemetry.db"), 5*time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close() })
-		return s
-	})
+func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+func TestAggregateConsistency(t *testing.T) { storetest.AggregateConsistency(t, open) }
+
+func open(t *testing.T) store.Store {
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "telemetry.db"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
 }

@@ -13,13 +13,13 @@ var sqlFS embed.FS
 // statements are prepared once on the writer's single connection and bound
 // to each write transaction with tx.Stmt.
 type statements struct {
-	insertSpan, insertEvent, insertMetric, selectTrace, upsertTrace *sql.Stmt
+	insertSpan, insertEvent, insertMetric, insertRun, selectTrace, upsertTrace *sql.Stmt
 }
 
 func (st *statements) prepare(ctx context.Context, db *sql.DB) error {
 	for name, p := range map[string]**sql.Stmt{
 		"insert_span": &st.insertSpan, "insert_event": &st.insertEvent,
-		"insert_metric": &st.insertMetric, "select_trace": &st.selectTrace,
+		"insert_metric": &st.insertMetric, "insert_run": &st.insertRun, "select_trace": &st.selectTrace,
 		"upsert_trace": &st.upsertTrace,
 	} {
 		body, err := sqlFS.ReadFile("sql/" + name + ".sql")
@@ -34,7 +34,7 @@ func (st *statements) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (st *statements) close() {
-	for _, s := range []*sql.Stmt{st.insertSpan, st.insertEvent, st.insertMetric, st.selectTrace, st.upsertTrace} {
+	for _, s := range []*sql.Stmt{st.insertSpan, st.insertEvent, st.insertMetric, st.insertRun, st.selectTrace, st.upsertTrace} {
 		if s != nil {
 			_ = s.Close()
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/tracerow"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/valueruns"
 )
 
 // Write stores the batch in one transaction: the new spans, then the trace
@@ -113,8 +114,11 @@ func (s *Store) upsertTrace(ctx context.Context, tx *sql.Tx, add *tracerow.Row) 
 	return err
 }
 
+// insertMetrics stores the points, then the value runs of those that were
+// not stored yet, so that a retried batch counts each point once.
 func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.Metric, memo *attrjson.Memo) error {
 	ins := tx.StmtContext(ctx, s.stmts.insertMetric)
+	var runs valueruns.Builder
 	for i := range metrics {
 		m := &metrics[i]
 		attrs, res, err := attrjson.MarshalPair(m.Attributes, m.Resource, memo)
@@ -122,10 +126,16 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.M
 			return err
 		}
 		value := sql.NullFloat64{Float64: m.Value, Valid: !math.IsNaN(m.Value)}
-		if _, err := ins.ExecContext(ctx, m.MetricID, m.TraceID, m.Name, value, m.Unit,
-			m.AggregationType, m.Timestamp.UnixNano(), attrs, res); err != nil {
+		r, err := ins.ExecContext(ctx, m.MetricID, m.TraceID, m.Name, value, m.Unit,
+			m.AggregationType, m.Timestamp.UnixNano(), attrs, res)
+		if err != nil {
 			return err
 		}
+		if n, err := r.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			runs.Add(m.Name, m.Value, m.Timestamp.UnixNano())
+		}
 	}
-	return nil
+	return insertRuns(ctx, tx.StmtContext(ctx, s.stmts.insertRun), s.pageSize, runs.Runs())
 }

@@ -1,0 +1,1 @@
+INSERT INTO metric_runs (name, bucket_start, count, points) VALUES (?, ?, ?, ?)
