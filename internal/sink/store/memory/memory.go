@@ -40,7 +40,7 @@ type Store struct {
 	traceOrder  fifo
 	eventOrder  fifo
 	metricOrder fifo
-	names       names
+	chunks      chunks
 }
 
 type traceEntry struct {
@@ -49,97 +49,6 @@ type traceEntry struct {
 	trace    store.Trace
 	spans    spanList
 	lastRes  store.Attributes // the resource merged last, to skip merging it again
-}
-
-// spanList is a trace's spans in write order: a list through the spans
-// themselves, because the spans of an encoded request are allocated
-// together and growing a slice per trace was a tenth of ingest. Spans are
-// keyed by their id within their trace (a W3C span id is unique there),
-// which a set speeds up once a trace is large.
-type spanList struct {
-	first, last *spanRef
-	n           int
-	ids         map[uint64]struct{}
-}
-
-// bigTrace is where a trace's span ids get a set instead of a scan.
-const bigTrace = 32
-
-func (l *spanList) has(id uint64) bool {
-	if l.ids != nil {
-		_, ok := l.ids[id]
-		return ok
-	}
-	for r := l.first; r != nil; r = r.next {
-		if r.id == id {
-			return true
-		}
-	}
-	return false
-}
-
-func (l *spanList) push(r *spanRef) {
-	if l.last == nil {
-		l.first = r
-	} else {
-		l.last.next = r
-	}
-	l.last = r
-	l.n++
-	switch {
-	case l.ids != nil:
-		l.ids[r.id] = struct{}{}
-	case l.n > bigTrace:
-		l.ids = make(map[uint64]struct{}, 2*l.n)
-		for x := l.first; x != nil; x = x.next {
-			l.ids[x.id] = struct{}{}
-		}
-	}
-}
-
-// spanRef is one stored span: a record written as such, or a span of an
-// encoded request (store.Encoded), which stays encoded until a query needs
-// more than its head: its id, start time and name.
-type spanRef struct {
-	rec   *store.Span
-	c     *encChunk
-	i     int32 // the span's index in its chunk, in request order
-	id    uint64
-	start int64
-	name  string
-	next  *spanRef
-}
-
-// span returns the record, decoding the span's chunk on first use; nil if
-// the chunk cannot be decoded, which TracesEncoded's checks rule out.
-func (r *spanRef) span() *store.Span {
-	if r.rec != nil {
-		return r.rec
-	}
-	spans := r.c.decoded()
-	if int(r.i) >= len(spans) {
-		return nil
-	}
-	return &spans[r.i]
-}
-
-// encChunk is an encoded trace request as written. Its spans are decoded once,
-// when a query first needs them; most spans of a write-heavy sink are
-// evicted without ever being decoded.
-type encChunk struct {
-	data  []byte
-	once  sync.Once
-	spans []store.Span
-}
-
-func (c *encChunk) decoded() []store.Span {
-	c.once.Do(func() {
-		if b, err := convert.DecodeTraces(c.data); err == nil {
-			c.spans = b.Spans
-		}
-		c.data = nil
-	})
-	return c.spans
 }
 
 type eventEntry struct {
@@ -163,6 +72,7 @@ func New(limits config.Memory) *Store {
 		traces:  map[string]*traceEntry{},
 		events:  map[string]*eventEntry{},
 		metrics: map[string]*metricEntry{},
+		chunks:  newChunks(),
 	}
 }
 
@@ -180,7 +90,7 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.traces, s.events, s.metrics, s.spanCount = nil, nil, nil, 0
+	s.traces, s.events, s.metrics, s.spanCount, s.chunks = nil, nil, nil, 0, newChunks()
 	s.traceOrder, s.eventOrder, s.metricOrder = fifo{}, fifo{}, fifo{}
 	return nil
 }
@@ -199,9 +109,7 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	if s.closed {
 		return store.ErrClosed
 	}
-	for i := range b.Spans {
-		s.addSpan(&b.Spans[i])
-	}
+	s.addRecords(b.Spans)
 	for i := range b.Encoded {
 		if err := s.addEncoded(&b.Encoded[i]); err != nil {
 			return err
@@ -222,19 +130,32 @@ func (s *Store) nextSeq() uint64 {
 	return s.seq
 }
 
-func (s *Store) addSpan(sp *store.Span) {
-	key := spanKey(sp.SpanID)
-	e := s.traces[sp.TraceID]
-	if e != nil && e.spans.has(key) {
+// addRecords stores spans written as records, in a chunk of their own.
+func (s *Store) addRecords(spans []store.Span) {
+	if len(spans) == 0 {
 		return
 	}
-	if e == nil {
-		e = s.trace(sp.TraceID, sp.StartTime, sp.EndTime)
+	c := &chunk{spans: spans, refs: make([]spanRef, len(spans))}
+	id := s.chunks.add(c)
+	for i := range spans {
+		sp := &spans[i]
+		key := spanKey(sp.SpanID)
+		e := s.traces[sp.TraceID]
+		if e != nil && s.chunks.has(&e.spans, key) {
+			continue
+		}
+		if e == nil {
+			e = s.trace(sp.TraceID, sp.StartTime, sp.EndTime)
+		}
+		c.refs[i] = spanRef{id: key, start: sp.StartTime.UnixNano(), nameHash: s.chunks.nameHashOf(sp.Name)}
+		s.chunks.push(&e.spans, spanPos{id, uint32(i)})
+		s.spanCount++
+		e.add(sp.ParentSpanID == "", func() string { return sp.Name }, sp.StartTime, sp.EndTime,
+			sp.Status == store.SpanStatusError, sp.Resource)
 	}
-	e.spans.push(&spanRef{rec: sp, id: key})
-	s.spanCount++
-	e.add(sp.ParentSpanID == "", sp.Name, sp.StartTime, sp.EndTime,
-		sp.Status == store.SpanStatusError, sp.Resource)
+	if c.live == 0 {
+		s.chunks.release(spanPos{chunk: id})
+	}
 }
 
 // trace returns the entry of a trace id, creating it with these times.
@@ -274,41 +195,48 @@ func (s *Store) addEncoded(enc *store.Encoded) error {
 		if err != nil {
 			return fmt.Errorf("%w: %v", store.ErrInvalid, err)
 		}
-		for i := range b.Spans {
-			s.addSpan(&b.Spans[i])
-		}
+		s.addRecords(b.Spans)
 		for _, e := range b.Events {
 			s.addEvent(e)
 		}
 		return nil
 	}
-	c := &encChunk{data: enc.Data}
 	heads, resources := enc.Heads, enc.Resources
 	if len(heads) != enc.Spans {
 		heads, resources = convert.SpanHeads(enc.Data)
 	}
-	refs := make([]spanRef, len(heads)) // one allocation for the request's spans
+	if len(heads) == 0 {
+		return nil
+	}
+	c := &chunk{data: enc.Data, refs: make([]spanRef, len(heads))}
+	id := s.chunks.add(c)
 	var hexID [32]byte
+	var last [16]byte
+	var e *traceEntry
 	for i := range heads {
 		h := &heads[i]
-		hex.Encode(hexID[:], h.TraceID[:])
-		e := s.traces[string(hexID[:])]
-		if e != nil && e.spans.has(h.SpanID) {
+		if e == nil || h.TraceID != last { // spans of a trace mostly come together
+			hex.Encode(hexID[:], h.TraceID[:])
+			e, last = s.traces[string(hexID[:])], h.TraceID
+		}
+		if e != nil && s.chunks.has(&e.spans, h.SpanID) {
 			continue
 		}
 		start, end := time.Unix(0, h.Start).UTC(), time.Unix(0, h.End).UTC()
 		if e == nil {
 			e = s.trace(string(hexID[:]), start, end)
 		}
-		ref := &refs[i]
-		*ref = spanRef{c: c, i: int32(i), id: h.SpanID, start: h.Start, name: s.names.str(h.Name)}
-		e.spans.push(ref)
+		c.refs[i] = spanRef{id: h.SpanID, start: h.Start, nameHash: s.chunks.nameHash(h.Name)}
+		s.chunks.push(&e.spans, spanPos{id, uint32(i)})
 		s.spanCount++
 		var res store.Attributes
 		if h.Resource >= 0 && h.Resource < len(resources) {
 			res = resources[h.Resource]
 		}
-		e.add(!h.HasParent, ref.name, start, end, h.Failed, res)
+		e.add(!h.HasParent, func() string { return string(h.Name) }, start, end, h.Failed, res)
+	}
+	if c.live == 0 {
+		s.chunks.release(spanPos{chunk: id})
 	}
 	return nil
 }
@@ -321,10 +249,10 @@ func spanKey(id string) uint64 {
 }
 
 // add folds one new span into the trace row as the Trace doc defines.
-func (e *traceEntry) add(root bool, name string, start, end time.Time, failed bool, res store.Attributes) {
+func (e *traceEntry) add(root bool, name func() string, start, end time.Time, failed bool, res store.Attributes) {
 	t := &e.trace
 	if root && !e.rootSeen {
-		e.rootSeen, t.Name = true, name
+		e.rootSeen, t.Name = true, name()
 	}
 	if start.Before(t.StartTime) {
 		t.StartTime = start
@@ -416,6 +344,7 @@ func (s *Store) evict() {
 
 func (s *Store) deleteTrace(id string, e *traceEntry) {
 	s.spanCount -= e.spans.n
+	s.chunks.each(&e.spans, func(p spanPos, _ *spanRef) { s.chunks.release(p) })
 	delete(s.traces, id)
 }
 
@@ -433,20 +362,3 @@ func (s *Store) readable(ctx context.Context) error {
 	return nil
 }
 
-// names shares span names between the spans that bear them; bounded, it
-// starts over when full, as names are usually few.
-type names map[string]string
-
-const maxNames = 4096
-
-func (n *names) str(b []byte) string {
-	if s, ok := (*n)[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if *n == nil || len(*n) >= maxNames {
-		*n = names{}
-	}
-	(*n)[s] = s
-	return s
-}

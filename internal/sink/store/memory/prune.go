@@ -68,11 +68,7 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 	}
 	var all store.Batch
 	for _, e := range s.traces {
-		for r := e.spans.first; r != nil; r = r.next {
-			if sp := r.span(); sp != nil {
-				all.Spans = append(all.Spans, *sp)
-			}
-		}
+		all.Spans = append(all.Spans, s.chunks.records(&e.spans)...)
 	}
 	for _, e := range s.events {
 		all.Events = append(all.Events, e.event)
@@ -81,11 +77,11 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 		all.Metrics = append(all.Metrics, m.metric)
 	}
 	s.mu.RUnlock()
-	return chunk(ctx, &all, batchSize, fn)
+	return inBatches(ctx, &all, batchSize, fn)
 }
 
-// chunk calls fn with consecutive slices of all, at most size records each.
-func chunk(ctx context.Context, all *store.Batch, size int, fn func(*store.Batch) error) error {
+// inBatches calls fn with consecutive slices of all, at most size records each.
+func inBatches(ctx context.Context, all *store.Batch, size int, fn func(*store.Batch) error) error {
 	for all.Len() > 0 {
 		if err := ctx.Err(); err != nil {
 			return err

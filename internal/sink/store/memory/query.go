@@ -42,12 +42,7 @@ func (s *Store) GetTrace(ctx context.Context, traceID string) (*store.TraceDetai
 	if !ok {
 		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
 	}
-	spans := make([]store.Span, 0, e.spans.n)
-	for r := e.spans.first; r != nil; r = r.next {
-		if sp := r.span(); sp != nil {
-			spans = append(spans, *sp)
-		}
-	}
+	spans := s.chunks.records(&e.spans)
 	slices.SortFunc(spans, func(a, b store.Span) int {
 		return cmp.Or(a.StartTime.Compare(b.StartTime), cmp.Compare(a.SpanID, b.SpanID))
 	})
@@ -66,17 +61,18 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 	c := newCollector(q.Limit, s.spanCount, func(a, b *store.Span) int {
 		return newestFirst(a.StartTime, b.StartTime, a.SpanID, b.SpanID)
 	})
+	nameHash := s.chunks.nameHashOf(q.Name)
 	match := func(e *traceEntry) {
-		for ref := e.spans.first; ref != nil; ref = ref.next {
-			if ref.rec == nil && ((q.Name != "" && ref.name != q.Name) || !q.Time.Contains(time.Unix(0, ref.start))) {
-				continue // ruled out by its head, without decoding it
+		s.chunks.each(&e.spans, func(p spanPos, ref *spanRef) {
+			if (q.Name != "" && ref.nameHash != nameHash) || !q.Time.Contains(time.Unix(0, ref.start)) {
+				return // ruled out by its head, without decoding it
 			}
-			sp := ref.span()
+			sp := s.chunks.span(p)
 			if sp != nil && (q.Name == "" || sp.Name == q.Name) && q.Time.Contains(sp.StartTime) &&
 				q.Attributes.Matches(sp.Attributes, sp.Resource) {
 				c.add(sp)
 			}
-		}
+		})
 	}
 	if q.TraceID != "" {
 		if e, ok := s.traces[q.TraceID]; ok {
