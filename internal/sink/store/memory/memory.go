@@ -361,4 +361,3 @@ func (s *Store) readable(ctx context.Context) error {
 	}
 	return nil
 }
-

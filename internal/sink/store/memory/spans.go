@@ -92,7 +92,7 @@ func (cs *chunks) release(p spanPos) {
 	}
 }
 
-func (cs *chunks) nameHash(name []byte) uint64  { return maphash.Bytes(cs.seed, name) }
+func (cs *chunks) nameHash(name []byte) uint64   { return maphash.Bytes(cs.seed, name) }
 func (cs *chunks) nameHashOf(name string) uint64 { return maphash.String(cs.seed, name) }
 
 // spanList is a trace's spans in write order, linked through their refs.
