@@ -64,8 +64,8 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 		}
 	}
 	e := traceEncoder{c: c, t: tally{}}
-	if c.Heads { // room for spans of about 100 bytes, the usual at least
-		e.heads = make([]store.SpanHead, 0, len(raw)/100+1)
+	if c.Heads {
+		e.heads = make([]store.SpanHead, 0, countSpans(raw))
 	}
 	e.scan(raw)
 	e.t.flush(c.Telemetry)
@@ -113,10 +113,10 @@ func (e *traceEncoder) scan(req []byte) {
 			eachBytes(ss, fieldSpans, func(sp []byte) {
 				var h *store.SpanHead
 				if e.c.Heads {
-					e.heads = append(e.heads, store.SpanHead{Resource: len(e.resources) - 1})
+					e.heads = append(e.heads, store.SpanHead{Resource: int32(len(e.resources) - 1)})
 					h = &e.heads[len(e.heads)-1]
 				}
-				trace, span, events := spanHeadKeys(sp, h)
+				trace, span, events := spanHeadKeys(req, sp, h)
 				keepSpan, keepEvents := e.c.admit(e.t, trace, span, events)
 				e.drop = append(e.drop, !keepSpan)
 				if !keepSpan {

@@ -2,6 +2,7 @@ package convert
 
 import (
 	"encoding/binary"
+	"unsafe"
 
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
@@ -17,7 +18,7 @@ import (
 // TracesEncoded produced (so valid, its ids checked), in request order,
 // and each ResourceSpans's resource attributes, which heads index.
 func SpanHeads(data []byte) ([]store.SpanHead, []store.Attributes) {
-	var heads []store.SpanHead
+	heads := make([]store.SpanHead, 0, countSpans(data))
 	var resources []store.Attributes
 	eachBytes(data, fieldResourceSpans, func(rs []byte) {
 		var res []byte
@@ -25,8 +26,8 @@ func SpanHeads(data []byte) ([]store.SpanHead, []store.Attributes) {
 		resources = append(resources, resourceAttributes(res))
 		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
 			eachBytes(ss, fieldSpans, func(sp []byte) {
-				h := store.SpanHead{Resource: len(resources) - 1}
-				spanHeadKeys(sp, &h)
+				h := store.SpanHead{Resource: int32(len(resources) - 1)}
+				spanHeadKeys(data, sp, &h)
 				heads = append(heads, h)
 			})
 		})
@@ -34,11 +35,22 @@ func SpanHeads(data []byte) ([]store.SpanHead, []store.Attributes) {
 	return heads, resources
 }
 
+// countSpans counts the spans of a valid request without reading them.
+func countSpans(data []byte) int {
+	n := 0
+	eachBytes(data, fieldResourceSpans, func(rs []byte) {
+		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
+			eachBytes(ss, fieldSpans, func([]byte) { n++ })
+		})
+	})
+	return n
+}
+
 // spanHeadKeys reads what the policy needs of a span (its trace and span
 // id fields and the number of its events) and, when h is not nil, its
 // head. Of a repeated singular field the last counts, and repeated
 // statuses merge, as in protobuf.
-func spanHeadKeys(sp []byte, h *store.SpanHead) (trace, span []byte, events int) {
+func spanHeadKeys(data, sp []byte, h *store.SpanHead) (trace, span []byte, events int) {
 	for b := sp; len(b) > 0; {
 		num, typ, n := protowire.ConsumeTag(b)
 		b = b[n:]
@@ -55,7 +67,7 @@ func spanHeadKeys(sp []byte, h *store.SpanHead) (trace, span []byte, events int)
 				events++
 			}
 			if h != nil {
-				headField(h, num, v)
+				headField(data, h, num, v)
 			}
 		case protowire.Fixed64Type:
 			v, n := protowire.ConsumeFixed64(b)
@@ -78,13 +90,13 @@ func spanHeadKeys(sp []byte, h *store.SpanHead) (trace, span []byte, events int)
 	return trace, span, events
 }
 
-// headField reads a length-delimited span field into the head.
-func headField(h *store.SpanHead, num protowire.Number, v []byte) {
+// headField reads a length-delimited span field of data into the head.
+func headField(data []byte, h *store.SpanHead, num protowire.Number, v []byte) {
 	switch num {
 	case 4:
 		h.HasParent = spanID(v) != ""
 	case 5:
-		h.Name = v
+		h.NameAt, h.NameLen = uint32(offset(data, v)), uint32(len(v))
 	case 15:
 		forFields(v, func(num protowire.Number, typ protowire.Type, field, _ []byte) {
 			if num == 3 && typ == protowire.VarintType {
@@ -120,3 +132,11 @@ var plain = &Converter{Sampler: sampler.New(1), Signals: Signals{Traces: true, E
 // DecodeTraces decodes an encoded request TracesEncoded produced into its
 // records: spans in request order, then span events, with new event ids.
 func DecodeTraces(data []byte) (*store.Batch, error) { return plain.TracesProto(data) }
+
+// offset is where sub, a slice of data, starts in it.
+func offset(data, sub []byte) int {
+	if len(sub) == 0 {
+		return 0
+	}
+	return int(uintptr(unsafe.Pointer(&sub[0])) - uintptr(unsafe.Pointer(&data[0])))
+}

@@ -38,16 +38,21 @@ type Encoded struct {
 type SpanHead struct {
 	TraceID [16]byte
 	SpanID  uint64
-	// HasParent is false for a root span (no parent id, or an all-zero one).
-	HasParent bool
-	Failed    bool   // status code ERROR
-	Name      []byte // shares Data's bytes
-	Start     int64  // Unix nanoseconds
-	End       int64
+	Start   int64 // Unix nanoseconds
+	End     int64
+	// NameAt and NameLen locate the span's name in Encoded.Data.
+	NameAt, NameLen uint32
 	// Resource indexes Encoded.Resources: the span's resource attributes,
 	// the metadata included.
-	Resource int
+	Resource int32
+	// HasParent is false for a root span (no parent id, or an all-zero one).
+	HasParent bool
+	Failed    bool // status code ERROR
 }
+
+// Name is the span's name, in data (the Encoded.Data the head was read
+// from).
+func (h *SpanHead) Name(data []byte) []byte { return data[h.NameAt : h.NameAt+h.NameLen] }
 
 // SpanHeadReader is implemented by EncodedWriter stores that index the
 // spans of the requests they keep: ReadsSpanHeads asks the sink to fill

@@ -226,14 +226,14 @@ func (s *Store) addEncoded(enc *store.Encoded) error {
 		if e == nil {
 			e = s.trace(string(hexID[:]), start, end)
 		}
-		c.refs[i] = spanRef{id: h.SpanID, start: h.Start, nameHash: s.chunks.nameHash(h.Name)}
+		c.refs[i] = spanRef{id: h.SpanID, start: h.Start, nameHash: s.chunks.nameHash(h.Name(enc.Data))}
 		s.chunks.push(&e.spans, spanPos{id, uint32(i)})
 		s.spanCount++
 		var res store.Attributes
-		if h.Resource >= 0 && h.Resource < len(resources) {
+		if h.Resource >= 0 && int(h.Resource) < len(resources) {
 			res = resources[h.Resource]
 		}
-		e.add(!h.HasParent, func() string { return string(h.Name) }, start, end, h.Failed, res)
+		e.add(!h.HasParent, func() string { return string(h.Name(enc.Data)) }, start, end, h.Failed, res)
 	}
 	if c.live == 0 {
 		s.chunks.release(spanPos{chunk: id})
