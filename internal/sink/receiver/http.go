@@ -104,9 +104,11 @@ func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (*s
 // the limit before or after decompression.
 func (r *Receiver) readBody(req *http.Request) ([]byte, *httpError) {
 	var body io.Reader = http.MaxBytesReader(nil, req.Body, int64(r.maxBytes))
+	plain := true
 	switch enc := req.Header.Get("Content-Encoding"); enc {
 	case "", "identity":
 	case "gzip":
+		plain = false
 		zr, err := gzip.NewReader(body)
 		if err != nil {
 			return nil, tooLargeOr(err, "the gzip body is invalid")
@@ -117,8 +119,16 @@ func (r *Receiver) readBody(req *http.Request) ([]byte, *httpError) {
 		return nil, &httpError{http.StatusUnsupportedMediaType, reasonMediaType,
 			fmt.Errorf("content encoding %q is not supported; use gzip or none", enc)}
 	}
-	data, err := io.ReadAll(io.LimitReader(body, int64(r.maxBytes)+1))
-	if err != nil {
+	var data []byte
+	var err error
+	if n := req.ContentLength; n >= 0 && n <= int64(r.maxBytes) && plain {
+		// The usual uncompressed body of a known size: read it into a
+		// buffer of that size rather than one grown by doubling.
+		data = make([]byte, n)
+		if _, err = io.ReadFull(body, data); err != nil {
+			return nil, tooLargeOr(err, "cannot read the request body")
+		}
+	} else if data, err = io.ReadAll(io.LimitReader(body, int64(r.maxBytes)+1)); err != nil {
 		return nil, tooLargeOr(err, "cannot read the request body")
 	}
 	if len(data) > r.maxBytes {
