@@ -74,11 +74,14 @@ func traceID(b []byte) (id [16]byte, ok bool) {
 
 // spanID renders an 8-byte span id; empty when absent or all zero.
 func spanID(b []byte) string {
-	if len(b) != 8 || [8]byte(b) == [8]byte{} {
+	if !validSpanID(b) {
 		return ""
 	}
 	return hex.EncodeToString(b)
 }
+
+// validSpanID reports whether b is a span id: 8 bytes, not all zero.
+func validSpanID(b []byte) bool { return len(b) == 8 && [8]byte(b) != [8]byte{} }
 
 func timestamp(ns uint64) time.Time {
 	return time.Unix(0, int64(ns)).UTC()

@@ -63,7 +63,7 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 			return nil, fmt.Errorf("convert: protobuf's own encoding of the request does not validate: %w", err)
 		}
 	}
-	e := traceEncoder{c: c, t: tally{}}
+	e := traceEncoder{c: c, t: newTally()}
 	if c.Heads {
 		e.heads = make([]store.SpanHead, 0, countSpans(raw))
 	}
@@ -87,7 +87,7 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 // build writes the result when it differs from the request.
 type traceEncoder struct {
 	c                     *Converter
-	t                     tally
+	t   *tally
 	keptSpans, keptEvents int
 	rewrite               bool
 	// drop marks, in request order, the spans not kept.

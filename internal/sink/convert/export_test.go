@@ -7,7 +7,7 @@ import "github.com/spark-dev/telemetry-operator/internal/sink/store"
 func TakesFastPath(c *Converter, raw []byte) bool {
 	in := interners.Get().(*interner)
 	defer interners.Put(in)
-	d := traceDecoder{c: c, in: in, b: &store.Batch{}, t: tally{}}
+	d := traceDecoder{c: c, in: in, b: &store.Batch{}, t: newTally()}
 	err := d.request(raw)
 	clear(in.kvs)
 	in.kvs = in.kvs[:0]

@@ -94,7 +94,7 @@ func spanHeadKeys(data, sp []byte, h *store.SpanHead) (trace, span []byte, event
 func headField(data []byte, h *store.SpanHead, num protowire.Number, v []byte) {
 	switch num {
 	case 4:
-		h.HasParent = spanID(v) != ""
+		h.HasParent = validSpanID(v)
 	case 5:
 		h.NameAt, h.NameLen = uint32(offset(data, v)), uint32(len(v))
 	case 15:

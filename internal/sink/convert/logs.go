@@ -19,7 +19,7 @@ const ReasonNotEvent = "not_event"
 // EventName field, else the "event.name" attribute) become events. A record
 // tied to a trace follows that trace's sampling decision.
 func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) *store.Batch {
-	b, t := &store.Batch{}, tally{}
+	b, t := &store.Batch{}, newTally()
 	for _, rl := range req.GetResourceLogs() {
 		res := c.resource(rl.GetResource())
 		for _, sl := range rl.GetScopeLogs() {
@@ -32,7 +32,7 @@ func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) *store.Batch {
 	return b
 }
 
-func (c *Converter) addLog(b *store.Batch, t tally, lr *logspb.LogRecord, res store.Attributes) {
+func (c *Converter) addLog(b *store.Batch, t *tally, lr *logspb.LogRecord, res store.Attributes) {
 	t.add(telemetry.SignalEvents, received, 1)
 	attrs := attributes(lr.GetAttributes())
 	name := lr.GetEventName()

@@ -22,7 +22,7 @@ const (
 // Metrics converts a metrics export: one store.Metric per data point.
 // Metrics are never sampled.
 func (c *Converter) Metrics(req *colmetricspb.ExportMetricsServiceRequest) *store.Batch {
-	b, t := &store.Batch{}, tally{}
+	b, t := &store.Batch{}, newTally()
 	for _, rm := range req.GetResourceMetrics() {
 		res := c.resource(rm.GetResource())
 		for _, sm := range rm.GetScopeMetrics() {

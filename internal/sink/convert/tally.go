@@ -2,34 +2,62 @@ package convert
 
 import "github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 
-// outcome is what became of some records of one signal; reason is empty for
-// received, "sampled" for sampled out, else a telemetry drop reason.
-type outcome struct{ signal, reason string }
-
 const (
 	received = ""
 	sampled  = "sampled"
 )
 
-// tally counts the outcomes of one request, so that the shared Prometheus
-// counters are touched once per request rather than once per record.
-type tally map[outcome]int
+// The signals and outcomes a tally counts; an outcome is received, sampled
+// out, or a telemetry drop reason.
+var (
+	tallySignals = [...]string{telemetry.SignalSpans, telemetry.SignalEvents, telemetry.SignalMetrics}
+	tallyReasons = [...]string{received, sampled, telemetry.ReasonInvalid, telemetry.ReasonDisabled, ReasonNotEvent}
+)
 
-func (t tally) add(signal, reason string, n int) {
-	if n > 0 {
-		t[outcome{signal, reason}] += n
-	}
+// tally counts the outcomes of one request, so that the shared Prometheus
+// counters are touched once per request rather than once per record. It is
+// an array, not a map: it is updated for every span.
+type tally struct {
+	n [len(tallySignals)][len(tallyReasons)]int
 }
 
-func (t tally) flush(m *telemetry.Metrics) {
-	for o, n := range t {
-		switch o.reason {
-		case received:
-			m.Received.WithLabelValues(o.signal).Add(float64(n))
-		case sampled:
-			m.SampledOut.WithLabelValues(o.signal).Add(float64(n))
-		default:
-			m.Dropped.WithLabelValues(o.signal, o.reason).Add(float64(n))
+func newTally() *tally { return &tally{} }
+
+func (t *tally) add(signal, reason string, n int) {
+	if n <= 0 {
+		return
+	}
+	s, r := index(tallySignals[:], signal), index(tallyReasons[:], reason)
+	if s < 0 || r < 0 {
+		panic("convert: tally of an unknown signal or reason: " + signal + "/" + reason)
+	}
+	t.n[s][r] += n
+}
+
+func index(names []string, name string) int {
+	for i, n := range names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (t *tally) flush(m *telemetry.Metrics) {
+	for s, counts := range t.n {
+		for r, n := range counts {
+			if n == 0 {
+				continue
+			}
+			signal, reason := tallySignals[s], tallyReasons[r]
+			switch reason {
+			case received:
+				m.Received.WithLabelValues(signal).Add(float64(n))
+			case sampled:
+				m.SampledOut.WithLabelValues(signal).Add(float64(n))
+			default:
+				m.Dropped.WithLabelValues(signal, reason).Add(float64(n))
+			}
 		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // Traces converts a trace export: spans, and their events as store events.
 // Spans of sampled-out traces are dropped together with their events.
 func (c *Converter) Traces(req *coltracepb.ExportTraceServiceRequest) *store.Batch {
-	b, t := &store.Batch{}, tally{}
+	b, t := &store.Batch{}, newTally()
 	for _, rs := range req.GetResourceSpans() {
 		res := c.resource(rs.GetResource())
 		for _, ss := range rs.GetScopeSpans() {
@@ -27,7 +27,7 @@ func (c *Converter) Traces(req *coltracepb.ExportTraceServiceRequest) *store.Bat
 	return b
 }
 
-func (c *Converter) addSpan(b *store.Batch, t tally, sp *tracepb.Span, scope string, res store.Attributes) {
+func (c *Converter) addSpan(b *store.Batch, t *tally, sp *tracepb.Span, scope string, res store.Attributes) {
 	keepSpan, keepEvents := c.admit(t, sp.GetTraceId(), sp.GetSpanId(), len(sp.GetEvents()))
 	if keepSpan {
 		b.Spans = append(b.Spans, span(sp, scope, res))
@@ -39,12 +39,12 @@ func (c *Converter) addSpan(b *store.Batch, t tally, sp *tracepb.Span, scope str
 
 // admit counts what becomes of a span and its events (invalid, sampled out,
 // disabled) and says which of them to keep.
-func (c *Converter) admit(t tally, trace, span []byte, events int) (keepSpan, keepEvents bool) {
+func (c *Converter) admit(t *tally, trace, span []byte, events int) (keepSpan, keepEvents bool) {
 	t.add(telemetry.SignalSpans, received, 1)
 	t.add(telemetry.SignalEvents, received, events)
 	id, ok := traceID(trace)
 	switch {
-	case !ok || spanID(span) == "":
+	case !ok || !validSpanID(span):
 		t.add(telemetry.SignalSpans, telemetry.ReasonInvalid, 1)
 		t.add(telemetry.SignalEvents, telemetry.ReasonInvalid, events)
 		return false, false

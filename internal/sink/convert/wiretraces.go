@@ -18,7 +18,7 @@ import (
 func (c *Converter) TracesProto(raw []byte) (*store.Batch, error) {
 	in := interners.Get().(*interner)
 	defer interners.Put(in)
-	d := traceDecoder{c: c, in: in, b: &store.Batch{}, t: tally{}}
+	d := traceDecoder{c: c, in: in, b: &store.Batch{}, t: newTally()}
 	if err := d.request(raw); err == nil {
 		d.t.flush(c.Telemetry)
 		if len(d.b.Spans) == 0 {
@@ -41,7 +41,7 @@ type traceDecoder struct {
 	c   *Converter
 	in  *interner
 	b   *store.Batch
-	t   tally
+	t   *tally
 	ids hexIDs
 }
 
