@@ -87,7 +87,7 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 // build writes the result when it differs from the request.
 type traceEncoder struct {
 	c                     *Converter
-	t   *tally
+	t                     *tally
 	keptSpans, keptEvents int
 	rewrite               bool
 	// drop marks, in request order, the spans not kept.
