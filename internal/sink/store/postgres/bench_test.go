@@ -37,3 +37,16 @@ func BenchmarkAggregate1M(b *testing.B) {
 		return s
 	})
 }
+
+// BenchmarkWriteMetrics measures how many points per second a store writes.
+func BenchmarkWriteMetrics(b *testing.B) {
+	srv := pgtest.NewDurable(b)
+	storetest.BenchWriteMetrics(b, func(tb testing.TB) store.Store {
+		s, err := postgres.Open(tb.Context(), srv.NewDatabase(tb))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}

@@ -66,16 +66,16 @@ func readAggregate(row pgx.CollectableRow) (store.Aggregate, error) {
 }
 
 // Prune deletes what the contract says, in one statement (sql/prune.sql),
-// under a lock that makes the prunes of several replicas take turns: each
-// rebuilds the value runs of the minute that straddles its cutoff from the
-// points it sees, which two at once would count twice.
+// under a lock that makes the prunes and compactions of several replicas
+// take turns: a prune rebuilds the value runs of the minute that straddles
+// its cutoff from the points it sees, which two at once would count twice.
 func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult, error) {
 	var r store.PruneResult
 	if err := s.open(ctx); err != nil {
 		return r, err
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", pruneLock); err != nil {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", runsLock); err != nil {
 			return err
 		}
 		return tx.QueryRow(ctx, pruneSQL, before).Scan(&r.Traces, &r.Spans, &r.Events, &r.Metrics)
@@ -86,9 +86,9 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 	return r, nil
 }
 
-// pruneLock is the advisory lock key of Prune; sql/migrate.sql uses the
-// one before it.
-const pruneLock = 7305712026
+// runsLock is the advisory lock key of Prune and compaction, which rewrite
+// value runs; sql/migrate.sql uses the one before it.
+const runsLock = 7305712026
 
 // ReadAll pages through each table by primary key, so no cursor stays open
 // while fn runs.

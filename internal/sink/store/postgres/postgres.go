@@ -58,8 +58,9 @@ var (
 
 // Store keeps records in PostgreSQL.
 type Store struct {
-	pool   *pgxpool.Pool
-	closed atomic.Bool
+	pool       *pgxpool.Pool
+	compaction compaction
+	closed     atomic.Bool
 }
 
 // Open connects to the database at rawURL (postgres:// or postgresql://),

@@ -46,6 +46,9 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 		}
 		return nil
 	})
+	if err == nil && len(b.Metrics) > 0 {
+		s.compactAfterWrite(ctx)
+	}
 	return wrap("write", classify(err))
 }
 

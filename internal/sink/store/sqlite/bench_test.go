@@ -33,3 +33,15 @@ func BenchmarkAggregate1M(b *testing.B) {
 		return s
 	})
 }
+
+// BenchmarkWriteMetrics measures how many points per second a store writes.
+func BenchmarkWriteMetrics(b *testing.B) {
+	storetest.BenchWriteMetrics(b, func(tb testing.TB) store.Store {
+		s, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "bench.db"), 5*time.Second)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}

@@ -36,11 +36,12 @@ var schemaFS embed.FS
 // connection, so they queue in Go instead of failing with SQLITE_BUSY;
 // reads use their own pool and, thanks to WAL, never wait for a write.
 type Store struct {
-	writer   *sql.DB
-	reader   *sql.DB
-	stmts    statements
-	pageSize int
-	closed   atomic.Bool
+	writer     *sql.DB
+	reader     *sql.DB
+	stmts      statements
+	pageSize   int
+	compaction compaction
+	closed     atomic.Bool
 }
 
 // Open opens or creates the database at path and brings its schema up to

@@ -33,6 +33,9 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
+	if len(b.Metrics) > 0 {
+		s.compactAfterWrite(ctx)
+	}
 	return nil
 }
 

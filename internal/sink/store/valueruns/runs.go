@@ -10,6 +10,12 @@
 // outside the range, splits runs into the query's buckets (a split run stays
 // sorted) and computes each bucket's statistics exactly, the percentiles by
 // selecting ranks across the sorted runs.
+//
+// Results do not depend on how the points are divided into runs, so a
+// store may keep a run in several rows that fit its pages (Run.Chunks),
+// and merges the small runs that many small writes leave in a minute
+// (Compact), since every run costs a row to read and a step of every
+// percentile's selection.
 package valueruns
 
 import (
@@ -72,6 +78,8 @@ func timestamp(b []byte, i int) int64 { return int64(binary.BigEndian.Uint64(b[i
 
 // Run is one row of a store's runs table.
 type Run struct {
+	// ID is the row's id when Compact reuses one, else zero.
+	ID    int64
 	Name  string
 	Start int64 // the minute's start, Unix nanoseconds
 	Count int
@@ -91,7 +99,7 @@ func (r Run) Chunks(maxBytes int) []Run {
 	out := make([]Run, 0, (r.Count+per-1)/per)
 	for i := 0; i < r.Count; i += per {
 		n := min(per, r.Count-i)
-		out = append(out, Run{Name: r.Name, Start: r.Start, Count: n,
+		out = append(out, Run{ID: r.ID, Name: r.Name, Start: r.Start, Count: n,
 			Points: r.Points[i*PairSize : (i+n)*PairSize]})
 	}
 	return out

@@ -3,10 +3,16 @@
 -- selects its percentiles across a few sorted runs instead of reading and
 -- sorting every point. points holds count (value, timestamp) pairs of 16
 -- bytes, big-endian; NaN values have none. The write that stores the points
--- adds their runs in its transaction; Prune keeps the table in step with
--- metrics. Opening a database of version 2 fills the table from metrics in
--- the transaction of this file (backfillRuns in runs.go).
+-- adds their runs in its transaction; compaction (compact.go) merges the
+-- small runs of many writes; Prune keeps the table in step with metrics.
+-- A run larger than a row keeps on its b-tree page takes several rows
+-- (inlineRun in runs.go).
+-- Opening a database of version 2 fills the table from metrics in the
+-- transaction of this file (backfillRuns in runs.go).
 CREATE TABLE metric_runs (
+    -- Never reused, so that compaction can tell the runs written since its
+    -- last pass by their ids.
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     name         TEXT NOT NULL,
     bucket_start INTEGER NOT NULL,  -- Unix nanoseconds, a whole minute
     count        INTEGER NOT NULL,
@@ -14,3 +20,8 @@ CREATE TABLE metric_runs (
 );
 
 CREATE INDEX idx_metric_runs_name_bucket_start ON metric_runs(name, bucket_start);
+
+-- How far compaction (compact.go) has looked: every name and minute with a
+-- run of id up to here has had its small runs merged.
+CREATE TABLE metric_runs_compacted (upto INTEGER NOT NULL);
+INSERT INTO metric_runs_compacted (upto) VALUES (0);

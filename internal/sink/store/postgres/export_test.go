@@ -1,0 +1,9 @@
+package postgres
+
+import "context"
+
+// CompactRuns runs one compaction pass over at most limit new runs, for
+// tests, which cannot wait for a write to find one due.
+func (s *Store) CompactRuns(ctx context.Context, limit int64) (more bool, err error) {
+	return s.compactRuns(ctx, limit)
+}
