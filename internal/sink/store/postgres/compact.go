@@ -17,9 +17,11 @@ import (
 // pass runs after a write when compactEvery has passed, looks at the names
 // and minutes that got runs since the last pass (compactRows runs at most;
 // with more left, the next write runs another pass), and merges each one's
-// runs of fewer than runPoints/2 points into runs of up to runPoints.
-// Larger runs stay as they are, so a pass rewrites fewer than runPoints/2
-// points per name and minute however late or out of order points arrive.
+// runs of fewer than runPoints/2 points into runs of up to runPoints, and
+// cuts runs above runPoints (the trigger makes one run per write and
+// minute, however large). Other runs stay as they are, so a pass rewrites
+// fewer than runPoints/2 points per name and minute, besides the points
+// written since the last pass, however late or out of order they arrive.
 // Passes of all replicas and Prune take turns under runsLock; writers only
 // add runs, so a pass deletes exactly the rows it read.
 //
@@ -29,8 +31,8 @@ import (
 const (
 	compactEvery = 5 * time.Second
 	compactRows  = 2000
-	// runPoints is the most points a row holds, as in schema/0003 and
-	// sql/prune.sql.
+	// runPoints is the most points a compacted row holds, as in
+	// schema/0003 and sql/prune.sql.
 	runPoints = 500
 )
 
@@ -84,14 +86,15 @@ func (s *Store) compactRuns(ctx context.Context, limit int64) (more bool, err er
 	return more, err
 }
 
-// rewriteTouched replaces the small runs of each name and minute that has
-// a run of id in (from, to] with their merge, unless they already make one
-// sorted run: one read, one delete and one insert for all of them.
+// rewriteTouched replaces the small and the oversized runs of each name
+// and minute that has a run of id in (from, to] with their merge, cut into
+// rows of runPoints, unless they are one run of one row already: one read,
+// one delete and one insert for all of them.
 func rewriteTouched(ctx context.Context, tx pgx.Tx, from, to int64) error {
 	rows, err := tx.Query(ctx, "SELECT id, name, bucket_start, points FROM metric_runs "+
-		"WHERE count < $3 AND (name, bucket_start) IN "+
+		"WHERE (count < $3 OR count > $4) AND (name, bucket_start) IN "+
 		"(SELECT name, bucket_start FROM metric_runs WHERE id > $1 AND id <= $2) "+
-		"ORDER BY name, bucket_start, id", from, to, runPoints/2)
+		"ORDER BY name, bucket_start, id", from, to, runPoints/2, runPoints)
 	if err != nil {
 		return err
 	}

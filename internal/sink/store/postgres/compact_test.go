@@ -130,3 +130,45 @@ func TestCompactionWaitsWhileAnotherReplicaHoldsTheRunsLock(t *testing.T) {
 	}
 	_ = tx.Rollback(t.Context())
 }
+
+func TestCompactionCutsARunLargerThanAPage(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	s, err := postgres.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	var batch store.Batch
+	for i := range 1200 {
+		batch.Metrics = append(batch.Metrics, upgradePoint(i+1, "latency", float64(i*7%1201), float64(i)*0.04))
+	}
+	if err := s.Write(t.Context(), &batch); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CompactRuns(t.Context(), 1000); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close(context.Background()) }()
+	rows, err := conn.Query(t.Context(), "SELECT count FROM metric_runs ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]int32{500, 500, 200}, counts); d != "" {
+		t.Errorf("runs after compaction (-want +got):\n%s", d)
+	}
+	got, err := s.AggregateMetrics(t.Context(), store.AggregateQuery{Name: "latency", Step: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(summarize(batch.Metrics, 20*time.Second), got, cmpopts.EquateApprox(1e-12, 0)); d != "" {
+		t.Errorf("aggregates (-want +got):\n%s", d)
+	}
+}

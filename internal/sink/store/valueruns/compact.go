@@ -43,13 +43,12 @@ func Merge(runs [][]byte) (points []byte, count int, err error) {
 
 // Compact merges the stored runs of one name and minute, given in the
 // order of their row ids, into runs of at most maxBytes of points (see
-// Run.Chunks). It returns nil when they already make one sorted run. The
-// merged runs take the smallest of the ids, in order, so that a store
-// reuses its rows' ids; they never need more rows than there were, since
-// every row held at most maxBytes, unless maxBytes shrank, and then the
-// extra runs have ID zero.
+// Run.Chunks). It returns nil when they already make one sorted run of
+// such chunks. The merged runs take the smallest of the ids, in order, so
+// that a store reuses its rows' ids; runs beyond the ids given (when a run
+// was larger than maxBytes) have ID zero.
 func Compact(name string, start int64, ids []int64, runs [][]byte, maxBytes int) ([]Run, error) {
-	if Sorted(runs) {
+	if Sorted(runs) && !slices.ContainsFunc(runs, func(r []byte) bool { return len(r) > max(maxBytes, PairSize) }) {
 		return nil, nil
 	}
 	points, n, err := Merge(runs)

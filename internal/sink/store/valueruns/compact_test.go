@@ -58,7 +58,7 @@ func TestMergeKeepsEveryPointInValueOrder(t *testing.T) {
 	}
 }
 
-func TestCompactMergesUnsortedRunsIntoRowsItHad(t *testing.T) {
+func TestCompactMergesUnsortedRunsAndSplitsLargeOnes(t *testing.T) {
 	a := Encode([]Point{{1, 1}, {4, 2}, {6, 3}})
 	b := Encode([]Point{{2, 4}, {3, 5}})
 	if got, err := Compact("m", 60, []int64{7}, [][]byte{a}, 1000); err != nil || got != nil {
@@ -82,5 +82,9 @@ func TestCompactMergesUnsortedRunsIntoRowsItHad(t *testing.T) {
 	got, err = Compact("m", 60, []int64{9, 4}, [][]byte{a, b}, PairSize)
 	if err != nil || len(got) != 5 || got[1].ID != 9 || got[2].ID != 0 {
 		t.Errorf("Compact into one-point rows: %d runs, %v; want 5, the last three without ids", len(got), err)
+	}
+	got, err = Compact("m", 60, []int64{3}, [][]byte{a}, 2*PairSize)
+	if err != nil || len(got) != 2 || got[0].ID != 3 || got[0].Count != 2 || got[1].ID != 0 || got[1].Count != 1 {
+		t.Errorf("Compact of one run larger than a row = %+v, %v; want it split in two", got, err)
 	}
 }
