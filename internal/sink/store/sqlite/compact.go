@@ -45,7 +45,9 @@ func (s *Store) compactAfterWrite(ctx context.Context) {
 		return
 	}
 	c.next = now.Add(compactEvery)
-	if more, err := s.compactRuns(ctx, compactRows); more && err == nil {
+	// Without ctx's cancellation, as in Write: the driver would start a
+	// goroutine per statement to watch it, and a pass is short.
+	if more, err := s.compactRuns(context.WithoutCancel(ctx), compactRows); more && err == nil {
 		c.next = now
 	}
 }
