@@ -13,22 +13,69 @@ import (
 // name and minute, so that aggregations read fewer rows and select across
 // fewer runs: the sink writes batches of 100 records by default, which
 // would leave a busy metric with one small run per write and minute. A
-// pass runs after a write when compactEvery has passed, looks at the names
-// and minutes that got runs since the last pass (compactRows runs at most;
-// with more left, the next write runs another pass), and merges each one's
-// runs of less than half a row into full rows. Rows half full or more stay
-// as they are, so a pass rewrites less than half a row per name and minute
-// however late or out of order points arrive, and a minute ends up with
-// runs of a hundred points or more but one, which is what aggregations
-// need.
+// pass runs after a write when compactEvery has passed, takes the names
+// and minutes that writes gave runs since the last pass (compactKeys at
+// most; with more left, the next write runs another pass), and merges each
+// one's runs of less than half a row into full rows. Rows half full or
+// more stay as they are, so a pass rewrites less than half a row per name
+// and minute however late or out of order points arrive, and a minute ends
+// up with runs of a hundred points or more but one, which is what
+// aggregations need.
+//
+// The names and minutes to look at are kept in memory: one process owns
+// the file, and writes it alone. Those of writes made in the last seconds
+// before a restart are not merged; aggregations read them as they are.
 const (
 	compactEvery = 5 * time.Second
-	compactRows  = 2000
+	compactKeys  = 1000
 )
 
 type compaction struct {
-	mu   sync.Mutex
+	mu   sync.Mutex // held by a pass
 	next time.Time
+
+	touchedMu sync.Mutex
+	touched   map[runKey]struct{}
+}
+
+type runKey struct {
+	name  string
+	start int64
+}
+
+// touch records the names and minutes that runs were written for.
+func (c *compaction) touch(runs []valueruns.Run) {
+	c.touchedMu.Lock()
+	defer c.touchedMu.Unlock()
+	if c.touched == nil {
+		c.touched = map[runKey]struct{}{}
+	}
+	for _, r := range runs {
+		c.touched[runKey{r.Name, r.Start}] = struct{}{}
+	}
+}
+
+// take removes and returns up to n of the recorded names and minutes, and
+// reports whether more are left.
+func (c *compaction) take(n int) (keys []runKey, more bool) {
+	c.touchedMu.Lock()
+	defer c.touchedMu.Unlock()
+	for k := range c.touched {
+		if len(keys) == n {
+			return keys, true
+		}
+		keys = append(keys, k)
+		delete(c.touched, k)
+	}
+	return keys, false
+}
+
+func (c *compaction) putBack(keys []runKey) {
+	c.touchedMu.Lock()
+	defer c.touchedMu.Unlock()
+	for _, k := range keys {
+		c.touched[k] = struct{}{}
+	}
 }
 
 // compactAfterWrite runs a pass when one is due and no other call is
@@ -47,95 +94,72 @@ func (s *Store) compactAfterWrite(ctx context.Context) {
 	c.next = now.Add(compactEvery)
 	// Without ctx's cancellation, as in Write: the driver would start a
 	// goroutine per statement to watch it, and a pass is short.
-	if more, err := s.compactRuns(context.WithoutCancel(ctx), compactRows); more && err == nil {
+	if more, err := s.compactRuns(context.WithoutCancel(ctx), compactKeys); more && err == nil {
 		c.next = now
 	}
 }
 
-// compactRuns merges the small runs of every name and minute that has a
-// run among the next limit rows past the last pass, in one write
-// transaction, and reports whether rows are left for another pass.
-func (s *Store) compactRuns(ctx context.Context, limit int64) (more bool, err error) {
+// compactRuns merges the small runs of up to limit of the names and
+// minutes written since the last pass, in one write transaction, and
+// reports whether more are left for another pass.
+func (s *Store) compactRuns(ctx context.Context, limit int) (more bool, err error) {
+	keys, more := s.compaction.take(limit)
+	if len(keys) == 0 {
+		return false, nil
+	}
+	defer func() {
+		if err != nil {
+			s.compaction.putBack(keys)
+		}
+	}()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	var done, top int64
-	if err := tx.QueryRowContext(ctx, "SELECT upto, (SELECT coalesce(max(id), 0) FROM metric_runs) "+
-		"FROM metric_runs_compacted").Scan(&done, &top); err != nil {
-		return false, err
-	}
-	hi := min(top, done+limit)
-	keys, err := touchedRuns(ctx, tx, done, hi, inlineRun(s.pageSize, "")/valueruns.PairSize/2)
-	if err != nil {
-		return false, err
-	}
+	small := inlineRun(s.pageSize, "") / valueruns.PairSize / 2
 	for _, k := range keys {
-		if err := s.rewrite(ctx, tx, k); err != nil {
+		if err := s.rewrite(ctx, tx, k, small); err != nil {
 			return false, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE metric_runs_compacted SET upto = ?", hi); err != nil {
-		return false, err
-	}
-	return top > hi, tx.Commit()
+	return more, tx.Commit()
 }
 
-// smallRuns are one name and minute's small runs, oldest first.
-type smallRuns struct {
-	name  string
-	start int64
-	ids   []int64
-	runs  [][]byte
-}
-
-// touchedRuns reads the runs of fewer than small points of the names and
-// minutes that have a run of id in (from, to].
-func touchedRuns(ctx context.Context, tx *sql.Tx, from, to int64, small int) ([]*smallRuns, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT id, name, bucket_start, points FROM metric_runs "+
-		"WHERE count < ? AND (name, bucket_start) IN "+
-		"(SELECT name, bucket_start FROM metric_runs WHERE id > ? AND id <= ?) "+
-		"ORDER BY name, bucket_start, id", small, from, to)
+// rewrite replaces one name and minute's runs of fewer than small points
+// with their merge, unless they already make one sorted run.
+func (s *Store) rewrite(ctx context.Context, tx *sql.Tx, k runKey, small int) error {
+	rows, err := tx.QueryContext(ctx, "SELECT rowid, points FROM metric_runs "+
+		"WHERE name = ? AND bucket_start = ? AND count < ? ORDER BY rowid", k.name, k.start, small)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer func() { _ = rows.Close() }()
-	var out []*smallRuns
+	var ids []int64
+	var runs [][]byte
 	for rows.Next() {
-		var id, start int64
-		var name string
+		var id int64
 		var points []byte
-		if err := rows.Scan(&id, &name, &start, &points); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &points); err != nil {
+			_ = rows.Close()
+			return err
 		}
-		if len(out) == 0 || out[len(out)-1].name != name || out[len(out)-1].start != start {
-			out = append(out, &smallRuns{name: name, start: start})
-		}
-		k := out[len(out)-1]
-		k.ids, k.runs = append(k.ids, id), append(k.runs, points)
+		ids, runs = append(ids, id), append(runs, points)
 	}
-	return out, rows.Err()
-}
-
-// rewrite replaces one name and minute's small runs with their merge, in
-// rows of the same ids, unless they already make one sorted run.
-func (s *Store) rewrite(ctx context.Context, tx *sql.Tx, k *smallRuns) error {
-	merged, err := valueruns.Compact(k.name, k.start, k.ids, k.runs, inlineRun(s.pageSize, k.name))
+	if err := rows.Err(); err != nil {
+		_ = rows.Close()
+		return err
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	merged, err := valueruns.Compact(k.name, k.start, nil, runs, inlineRun(s.pageSize, k.name))
 	if err != nil || merged == nil {
 		return err
 	}
-	for _, id := range k.ids {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM metric_runs WHERE id = ?", id); err != nil {
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM metric_runs WHERE rowid = ?", id); err != nil {
 			return err
 		}
 	}
-	for _, r := range merged {
-		id := sql.NullInt64{Int64: r.ID, Valid: r.ID != 0}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO metric_runs (id, name, bucket_start, count, points) "+
-			"VALUES (?, ?, ?, ?, ?)", id, r.Name, r.Start, r.Count, r.Points); err != nil {
-			return err
-		}
-	}
-	return nil
+	return insertRuns(ctx, tx.StmtContext(ctx, s.stmts.insertRun), s.pageSize, merged)
 }

@@ -33,13 +33,8 @@ func backfillRuns(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := rebuildRuns(ctx, tx, ins, page, "SELECT name, timestamp, value FROM metrics "+
-		"WHERE value IS NOT NULL ORDER BY name, timestamp"); err != nil {
-		return err
-	}
-	// The runs just made are one per name and minute: nothing to compact.
-	_, err = tx.ExecContext(ctx, "UPDATE metric_runs_compacted SET upto = (SELECT coalesce(max(id), 0) FROM metric_runs)")
-	return err
+	return rebuildRuns(ctx, tx, ins, page, "SELECT name, timestamp, value FROM metrics "+
+		"WHERE value IS NOT NULL ORDER BY name, timestamp")
 }
 
 // rebuildRuns makes runs of the points a query returns as (name,

@@ -146,5 +146,7 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.M
 			runs.Add(m.Name, m.Value, m.Timestamp.UnixNano())
 		}
 	}
-	return insertRuns(ctx, tx.StmtContext(ctx, s.stmts.insertRun), s.pageSize, runs.Runs())
+	made := runs.Runs()
+	s.compaction.touch(made)
+	return insertRuns(ctx, tx.StmtContext(ctx, s.stmts.insertRun), s.pageSize, made)
 }

@@ -79,22 +79,31 @@ func benchAggregate(b *testing.B, s store.Store, q store.AggregateQuery) {
 }
 
 // BenchWriteMetrics measures writing metric points, in points/s: batches
-// of 1000 consecutive points of one metric, and batches of 100 points at
-// random times of a day.
+// of 1000 consecutive points of one metric; batches of 100 consecutive
+// points of ten metrics, ten each, as a sink receiving from many services
+// writes; and batches of 100 points at random times of a day.
 func BenchWriteMetrics(b *testing.B, newStore func(testing.TB) store.Store) {
+	inOrder := func(i int) int { return i }
 	for _, shape := range []struct {
-		name  string
-		batch int
-		order func(int) int
+		name         string
+		batch, names int
+		order        func(int) int
 	}{
-		{"1000PointsInOrder", 1000, func(i int) int { return i }},
-		{"100PointsShuffled", 100, shuffle},
+		{"1000PointsInOrder", 1000, 1, inOrder},
+		{"100PointsOf10MetricsInOrder", 100, 10, inOrder},
+		{"100PointsShuffled", 100, 1, shuffle},
 	} {
 		b.Run(shape.name, func(b *testing.B) {
 			s := newStore(b)
 			n := 0
 			for b.Loop() {
-				fill(b, s, &store.Batch{Metrics: dayPoints(n, shape.batch, shape.order)})
+				batch := &store.Batch{Metrics: dayPoints(n, shape.batch, shape.order)}
+				for i := range batch.Metrics {
+					if shape.names > 1 {
+						batch.Metrics[i].Name = fmt.Sprintf("bench.day.%d", i%shape.names)
+					}
+				}
+				fill(b, s, batch)
 				n += shape.batch
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "points/s")

@@ -10,9 +10,6 @@
 -- Opening a database of version 2 fills the table from metrics in the
 -- transaction of this file (backfillRuns in runs.go).
 CREATE TABLE metric_runs (
-    -- Never reused, so that compaction can tell the runs written since its
-    -- last pass by their ids.
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     name         TEXT NOT NULL,
     bucket_start INTEGER NOT NULL,  -- Unix nanoseconds, a whole minute
     count        INTEGER NOT NULL,
@@ -20,8 +17,3 @@ CREATE TABLE metric_runs (
 );
 
 CREATE INDEX idx_metric_runs_name_bucket_start ON metric_runs(name, bucket_start);
-
--- How far compaction (compact.go) has looked: every name and minute with a
--- run of id up to here has had its small runs merged.
-CREATE TABLE metric_runs_compacted (upto INTEGER NOT NULL);
-INSERT INTO metric_runs_compacted (upto) VALUES (0);
