@@ -13,10 +13,11 @@ import (
 // name and minute, so that aggregations read fewer rows and select across
 // fewer runs: the sink writes batches of 100 records by default, which
 // would leave a busy metric with one small run per write and minute. A
-// pass runs after a write when compactEvery has passed, takes the names
-// and minutes that writes gave runs since the last pass (compactKeys at
-// most; with more left, the next write runs another pass), and merges each
-// one's runs of less than half a row into full rows. Rows half full or
+// pass runs after a write when compactEvery has passed or writes have made
+// compactBacklog runs since the last one, takes the names and minutes that
+// writes gave runs since the last pass (compactKeys at most; with more
+// left, the next write runs another pass), and merges each one's runs of
+// less than half a row into full rows. Rows half full or
 // more stay as they are, so a pass rewrites less than half a row per name
 // and minute however late or out of order points arrive, and a minute ends
 // up with runs of a hundred points or more but one, which is what
@@ -26,8 +27,9 @@ import (
 // the file, and writes it alone. Those of writes made in the last seconds
 // before a restart are not merged; aggregations read them as they are.
 const (
-	compactEvery = 5 * time.Second
-	compactKeys  = 1000
+	compactEvery   = 5 * time.Second
+	compactBacklog = 2000
+	compactKeys    = 1000
 )
 
 type compaction struct {
@@ -36,6 +38,7 @@ type compaction struct {
 
 	touchedMu sync.Mutex
 	touched   map[runKey]struct{}
+	backlog   int // runs written since the last pass began
 }
 
 type runKey struct {
@@ -53,6 +56,14 @@ func (c *compaction) touch(runs []valueruns.Run) {
 	for _, r := range runs {
 		c.touched[runKey{r.Name, r.Start}] = struct{}{}
 	}
+	c.backlog += len(runs)
+}
+
+// due reports whether a pass is due at now.
+func (c *compaction) due(now time.Time) bool {
+	c.touchedMu.Lock()
+	defer c.touchedMu.Unlock()
+	return !now.Before(c.next) || c.backlog >= compactBacklog
 }
 
 // take removes and returns up to n of the recorded names and minutes, and
@@ -60,6 +71,7 @@ func (c *compaction) touch(runs []valueruns.Run) {
 func (c *compaction) take(n int) (keys []runKey, more bool) {
 	c.touchedMu.Lock()
 	defer c.touchedMu.Unlock()
+	c.backlog = 0
 	for k := range c.touched {
 		if len(keys) == n {
 			return keys, true
@@ -88,7 +100,7 @@ func (s *Store) compactAfterWrite(ctx context.Context) {
 	}
 	defer c.mu.Unlock()
 	now := time.Now()
-	if now.Before(c.next) {
+	if !c.due(now) {
 		return
 	}
 	c.next = now.Add(compactEvery)
