@@ -17,11 +17,10 @@ import (
 // compactBacklog runs since the last one, takes the names and minutes that
 // writes gave runs since the last pass (compactKeys at most; with more
 // left, the next write runs another pass), and merges each one's runs of
-// less than half a row into full rows. Rows half full or
-// more stay as they are, so a pass rewrites less than half a row per name
-// and minute however late or out of order points arrive, and a minute ends
-// up with runs of a hundred points or more but one, which is what
-// aggregations need.
+// less than half a row into full rows. Rows half full or more stay as they
+// are, so a pass rewrites less than half a row per name and minute however
+// late or out of order points arrive, and a minute ends up with runs of a
+// hundred points or more but one, which is what aggregations need.
 //
 // The names and minutes to look at are kept in memory: one process owns
 // the file, and writes it alone. Those of writes made in the last seconds
