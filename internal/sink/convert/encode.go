@@ -38,11 +38,11 @@ var statusCodes = map[string]tracepb.Status_StatusCode{
 func resourceSpans(spans []store.Span) []*tracepb.ResourceSpans {
 	var out []*tracepb.ResourceSpans
 	byResource := map[string]*tracepb.ResourceSpans{}
-	var keys resourceKeys
+	var keys ResourceKeys
 	byScope := map[string]*tracepb.ScopeSpans{}
 	for i := range spans {
 		sp := &spans[i]
-		rk := keys.of(sp.Resource)
+		rk := keys.Of(sp.Resource)
 		rs, ok := byResource[rk]
 		if !ok {
 			rs = &tracepb.ResourceSpans{Resource: &resourcepb.Resource{Attributes: protoAttrs(sp.Resource)}}
@@ -124,19 +124,25 @@ func sortedKeys(a map[string]any) []string {
 	return keys
 }
 
-// resourceKeys identifies resources to group records that share one,
-// reusing the last key while records carry the same map (the records of one
-// request share theirs).
-type resourceKeys struct {
+// ResourceKey identifies a resource, to group records that share one.
+func ResourceKey(a store.Attributes) string {
+	b, _ := json.Marshal(a) // Maps marshal with sorted keys.
+	return string(b)
+}
+
+// ResourceKeys computes ResourceKey, reusing the last key while records
+// carry the same map: the records of one OTLP request share their resource
+// map, and encoding it for every record was most of a batch's grouping cost.
+type ResourceKeys struct {
 	last store.Attributes
 	key  string
 	set  bool
 }
 
-func (r *resourceKeys) of(a store.Attributes) string {
+// Of is ResourceKey(a), remembered for the same map.
+func (r *ResourceKeys) Of(a store.Attributes) string {
 	if !r.set || reflect.ValueOf(a).UnsafePointer() != reflect.ValueOf(r.last).UnsafePointer() {
-		b, _ := json.Marshal(a) // Maps marshal with sorted keys.
-		r.last, r.key, r.set = a, string(b), true
+		r.last, r.key, r.set = a, ResourceKey(a), true
 	}
 	return r.key
 }

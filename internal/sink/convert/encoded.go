@@ -105,9 +105,7 @@ func (e *traceEncoder) scan(req []byte) {
 	e.rewrite = len(e.c.Metadata) > 0
 	eachBytes(req, fieldResourceSpans, func(rs []byte) {
 		if e.c.Heads {
-			var res []byte
-			eachBytes(rs, fieldResource, func(r []byte) { res = append(res, r...) })
-			e.resources = append(e.resources, e.c.stamp(resourceAttributes(res)))
+			e.resources = append(e.resources, e.c.stamp(resourceOf(rs)))
 		}
 		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
 			eachBytes(ss, fieldSpans, func(sp []byte) {

@@ -186,21 +186,7 @@ func TestTracesEncodedMutatedInput(t *testing.T) {
 	raw := marshal(t, richRequest())
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range 3000 {
-		b := append([]byte{}, raw...)
-		for range 1 + rng.IntN(3) {
-			at := rng.IntN(len(b))
-			switch rng.IntN(3) {
-			case 0:
-				b[at] ^= byte(1 << rng.IntN(8))
-			case 1:
-				b = b[:at]
-			default:
-				b = append(b[:at], append([]byte{byte(rng.Uint32())}, b[at:]...)...)
-			}
-			if len(b) == 0 {
-				break
-			}
-		}
+		b := mutated(raw, rng)
 		t.Run(strconv.Itoa(i), func(t *testing.T) { checkEncodedSameAsRecords(t, b, policy(0.5, all, i%2 == 0)) })
 	}
 }

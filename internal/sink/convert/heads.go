@@ -21,9 +21,7 @@ func SpanHeads(data []byte) ([]store.SpanHead, []store.Attributes) {
 	heads := make([]store.SpanHead, 0, countSpans(data))
 	var resources []store.Attributes
 	eachBytes(data, fieldResourceSpans, func(rs []byte) {
-		var res []byte
-		eachBytes(rs, fieldResource, func(r []byte) { res = append(res, r...) })
-		resources = append(resources, resourceAttributes(res))
+		resources = append(resources, resourceOf(rs))
 		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
 			eachBytes(ss, fieldSpans, func(sp []byte) {
 				h := store.SpanHead{Resource: int32(len(resources) - 1)}
@@ -105,6 +103,14 @@ func headField(data []byte, h *store.SpanHead, num protowire.Number, v []byte) {
 			}
 		})
 	}
+}
+
+// resourceOf decodes the resource attributes of a valid ResourceSpans; a
+// resource field given more than once is merged, as protobuf does.
+func resourceOf(rs []byte) store.Attributes {
+	var res []byte
+	eachBytes(rs, fieldResource, func(r []byte) { res = append(res, r...) })
+	return resourceAttributes(res)
 }
 
 // resourceAttributes decodes a valid encoded Resource's attributes.

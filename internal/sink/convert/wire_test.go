@@ -252,21 +252,28 @@ func TestTracesProtoMutatedInput(t *testing.T) {
 	raw := marshal(t, richRequest())
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 3000 {
-		b := append([]byte{}, raw...)
-		for range 1 + rng.IntN(3) {
-			at := rng.IntN(len(b))
-			switch rng.IntN(3) {
-			case 0:
-				b[at] ^= byte(1 << rng.IntN(8))
-			case 1:
-				b = b[:at]
-			default:
-				b = append(b[:at], append([]byte{byte(rng.Uint32())}, b[at:]...)...)
-			}
-			if len(b) == 0 {
-				break
-			}
-		}
+		b := mutated(raw, rng)
 		t.Run(strconv.Itoa(i), func(t *testing.T) { checkSameAsProtobuf(t, b, 0.5, all) })
 	}
+}
+
+// mutated returns a copy of raw with one to three bytes flipped, cut or
+// inserted at random.
+func mutated(raw []byte, rng *rand.Rand) []byte {
+	b := append([]byte{}, raw...)
+	for range 1 + rng.IntN(3) {
+		at := rng.IntN(len(b))
+		switch rng.IntN(3) {
+		case 0:
+			b[at] ^= byte(1 << rng.IntN(8))
+		case 1:
+			b = b[:at]
+		default:
+			b = append(b[:at], append([]byte{byte(rng.Uint32())}, b[at:]...)...)
+		}
+		if len(b) == 0 {
+			break
+		}
+	}
+	return b
 }

@@ -2,9 +2,7 @@ package otlp
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"sort"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -21,28 +19,6 @@ func sortedKeys(a store.Attributes) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// resourceKey identifies a resource, to group records that share one.
-func resourceKey(a store.Attributes) string {
-	b, _ := json.Marshal(a) // Maps marshal with sorted keys.
-	return string(b)
-}
-
-// resourceKeys computes resourceKey, reusing the last key while records
-// carry the same map: the records of one OTLP request share their resource
-// map, and encoding it for every record was most of a batch's grouping cost.
-type resourceKeys struct {
-	last store.Attributes
-	key  string
-	set  bool
-}
-
-func (r *resourceKeys) of(a store.Attributes) string {
-	if !r.set || reflect.ValueOf(a).UnsafePointer() != reflect.ValueOf(r.last).UnsafePointer() {
-		r.last, r.key, r.set = a, resourceKey(a), true
-	}
-	return r.key
 }
 
 func otelAttrs(a store.Attributes) []attribute.KeyValue {

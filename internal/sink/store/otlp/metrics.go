@@ -4,6 +4,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -20,10 +21,10 @@ const (
 func resourceMetrics(points []store.Metric) []*metricdata.ResourceMetrics {
 	var out []*metricdata.ResourceMetrics
 	byResource := map[string]*metricdata.ResourceMetrics{}
-	var keys resourceKeys
+	var keys convert.ResourceKeys
 	for i := range points {
 		p := &points[i]
-		rk := keys.of(p.Resource)
+		rk := keys.Of(p.Resource)
 		rm, ok := byResource[rk]
 		if !ok {
 			rm = &metricdata.ResourceMetrics{Resource: otelResource(p.Resource),
