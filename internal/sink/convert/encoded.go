@@ -34,8 +34,14 @@ const (
 	fieldAnyString     = 1 // AnyValue.string_value
 )
 
+// traceRequestSchema is the schema of ExportTraceServiceRequest, with the
+// messages validate reports to a spanCollector marked.
 var traceRequestSchema = sync.OnceValue(func() *wireSchema {
-	return schemaOf((&coltracepb.ExportTraceServiceRequest{}).ProtoReflect().Descriptor())
+	s := schemaOf((&coltracepb.ExportTraceServiceRequest{}).ProtoReflect().Descriptor())
+	rs := s.fields[fieldResourceSpans].msg
+	rs.role = roleResourceSpans
+	rs.fields[fieldScopeSpans].msg.fields[fieldSpans].msg.role = roleSpan
+	return s
 })
 
 // CanEncodeTraces reports whether TracesEncoded can apply this converter's
@@ -48,7 +54,10 @@ func (c *Converter) CanEncodeTraces() bool { return c.Signals.Traces }
 // nothing is kept). Bytes protobuf cannot decode get protobuf's error, as
 // from TracesProto. raw must not change afterwards: the batch may share it.
 func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
-	if err := traceRequestSchema().validate(raw, 0); err != nil {
+	col := collectors.Get().(*spanCollector)
+	defer col.release()
+	col.reset(raw)
+	if err := traceRequestSchema().validate(raw, 0, col, nil); err != nil {
 		// The validator refuses exactly what protobuf refuses; let
 		// protobuf say why, and should it accept the bytes after all, go
 		// on with its canonical encoding of them.
@@ -59,15 +68,13 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 		if raw, err = proto.Marshal(req); err != nil {
 			return nil, err
 		}
-		if err := traceRequestSchema().validate(raw, 0); err != nil {
+		col.reset(raw)
+		if err := traceRequestSchema().validate(raw, 0, col, nil); err != nil {
 			return nil, fmt.Errorf("convert: protobuf's own encoding of the request does not validate: %w", err)
 		}
 	}
 	e := traceEncoder{c: c, t: newTally()}
-	if c.Heads {
-		e.heads = make([]store.SpanHead, 0, countSpans(raw))
-	}
-	e.scan(raw)
+	e.scan(raw, col)
 	e.t.flush(c.Telemetry)
 	enc := store.Encoded{Signal: store.SignalTraces, Data: raw, Spans: e.keptSpans, Events: e.keptEvents}
 	if e.rewrite {
@@ -81,6 +88,17 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 		return &store.Batch{}, nil
 	}
 	return &store.Batch{Encoded: []store.Encoded{enc}}, nil
+}
+
+// collectors keeps the span collectors validate fills, so that their
+// slices are allocated once, not per request.
+var collectors = sync.Pool{New: func() any { return &spanCollector{} }}
+
+// release returns the collector to the pool without the request's bytes.
+func (c *spanCollector) release() {
+	clear(c.spans)
+	c.reset(nil)
+	collectors.Put(c)
 }
 
 // traceEncoder applies the policy to one request: scan decides what to keep,
@@ -100,54 +118,44 @@ type traceEncoder struct {
 // stripEvents is true when spans are kept without their events.
 func (e *traceEncoder) stripEvents() bool { return !e.c.Signals.Events }
 
-// scan walks every span of a validated request, counting and deciding.
-func (e *traceEncoder) scan(req []byte) {
+// scan decides, span by span in request order, what to keep of a request
+// whose spans validate collected.
+func (e *traceEncoder) scan(req []byte, col *spanCollector) {
 	e.rewrite = len(e.c.Metadata) > 0
-	eachBytes(req, fieldResourceSpans, func(rs []byte) {
-		if e.c.Heads {
+	if e.c.Heads {
+		e.heads = make([]store.SpanHead, 0, len(col.spans))
+		eachBytes(req, fieldResourceSpans, func(rs []byte) {
 			e.resources = append(e.resources, e.c.stamp(resourceOf(rs)))
-		}
-		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
-			eachBytes(ss, fieldSpans, func(sp []byte) {
-				var h *store.SpanHead
-				if e.c.Heads {
-					e.heads = append(e.heads, store.SpanHead{Resource: int32(len(e.resources) - 1)})
-					h = &e.heads[len(e.heads)-1]
-				}
-				trace, span, events := spanHeadKeys(req, sp, h)
-				keepSpan, keepEvents := e.c.admit(e.t, trace, span, events)
-				e.drop = append(e.drop, !keepSpan)
-				if !keepSpan {
-					if h != nil {
-						e.heads = e.heads[:len(e.heads)-1]
-					}
-					e.rewrite = true
-					return
-				}
-				e.keptSpans++
-				if keepEvents {
-					e.keptEvents += events
-				} else if events > 0 {
-					e.rewrite = true
-				}
-			})
 		})
-	})
+	}
+	e.drop = make([]bool, len(col.spans))
+	for i := range col.spans {
+		sf := &col.spans[i]
+		keepSpan, keepEvents := e.c.admit(e.t, sf.trace, sf.span, sf.events)
+		if !keepSpan {
+			e.drop[i] = true
+			e.rewrite = true
+			continue
+		}
+		e.keptSpans++
+		if e.c.Heads {
+			e.heads = append(e.heads, sf.head)
+		}
+		if keepEvents {
+			e.keptEvents += sf.events
+		} else if sf.events > 0 {
+			e.rewrite = true
+		}
+	}
 }
 
 // eachBytes calls fn with every length-delimited field num of a validated
 // message.
 func eachBytes(msg []byte, num protowire.Number, fn func([]byte)) {
 	for b := msg; len(b) > 0; {
-		n2, typ, n := protowire.ConsumeTag(b)
+		n2, typ, v, n := fieldAt(b)
 		b = b[n:]
-		if typ != protowire.BytesType {
-			b = b[protowire.ConsumeFieldValue(n2, typ, b):]
-			continue
-		}
-		v, n := protowire.ConsumeBytes(b)
-		b = b[n:]
-		if n2 == num {
+		if n2 == num && typ == protowire.BytesType {
 			fn(v)
 		}
 	}
@@ -225,14 +233,9 @@ func (e *traceEncoder) build(req []byte) []byte {
 // fields, its contents.
 func forFields(msg []byte, fn func(num protowire.Number, typ protowire.Type, field, v []byte)) {
 	for b := msg; len(b) > 0; {
-		num, typ, n := protowire.ConsumeTag(b)
-		var v []byte
-		m := protowire.ConsumeFieldValue(num, typ, b[n:])
-		if typ == protowire.BytesType {
-			v, _ = protowire.ConsumeBytes(b[n:])
-		}
-		fn(num, typ, b[:n+m], v)
-		b = b[n+m:]
+		num, typ, v, n := fieldAt(b)
+		fn(num, typ, b[:n], v)
+		b = b[n:]
 	}
 }
 

@@ -18,91 +18,85 @@ import (
 // TracesEncoded produced (so valid, its ids checked), in request order,
 // and each ResourceSpans's resource attributes, which heads index.
 func SpanHeads(data []byte) ([]store.SpanHead, []store.Attributes) {
-	heads := make([]store.SpanHead, 0, countSpans(data))
+	var heads []store.SpanHead
 	var resources []store.Attributes
 	eachBytes(data, fieldResourceSpans, func(rs []byte) {
 		resources = append(resources, resourceOf(rs))
 		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
 			eachBytes(ss, fieldSpans, func(sp []byte) {
-				h := store.SpanHead{Resource: int32(len(resources) - 1)}
-				spanHeadKeys(data, sp, &h)
-				heads = append(heads, h)
+				heads = append(heads, spanFieldsOf(data, sp, len(resources)-1).head)
 			})
 		})
 	})
 	return heads, resources
 }
 
-// countSpans counts the spans of a valid request without reading them.
-func countSpans(data []byte) int {
-	n := 0
-	eachBytes(data, fieldResourceSpans, func(rs []byte) {
-		eachBytes(rs, fieldScopeSpans, func(ss []byte) {
-			eachBytes(ss, fieldSpans, func([]byte) { n++ })
-		})
-	})
-	return n
+// spanFields is what the policy and the stores need of one span: its trace
+// and span id fields, its number of events, and its head.
+type spanFields struct {
+	trace, span []byte
+	events      int
+	head        store.SpanHead
 }
 
-// spanHeadKeys reads what the policy needs of a span (its trace and span
-// id fields and the number of its events) and, when h is not nil, its
-// head. Of a repeated singular field the last counts, and repeated
-// statuses merge, as in protobuf.
-func spanHeadKeys(data, sp []byte, h *store.SpanHead) (trace, span []byte, events int) {
-	for b := sp; len(b) > 0; {
-		num, typ, n := protowire.ConsumeTag(b)
-		b = b[n:]
-		switch typ {
-		case protowire.BytesType:
-			v, n := protowire.ConsumeBytes(b)
-			b = b[n:]
-			switch num {
-			case fieldSpanTraceID:
-				trace = v
-			case fieldSpanID:
-				span = v
-			case fieldSpanEvents:
-				events++
-			}
-			if h != nil {
-				headField(data, h, num, v)
-			}
-		case protowire.Fixed64Type:
-			v, n := protowire.ConsumeFixed64(b)
-			b = b[n:]
-			if h != nil && num == 7 {
-				h.Start = int64(v)
-			} else if h != nil && num == 8 {
-				h.End = int64(v)
-			}
-		default:
-			b = b[protowire.ConsumeFieldValue(num, typ, b):]
-		}
-	}
-	if h != nil {
-		copy(h.TraceID[:], trace)
-		if len(span) == 8 {
-			h.SpanID = binary.BigEndian.Uint64(span)
-		}
-	}
-	return trace, span, events
-}
-
-// headField reads a length-delimited span field of data into the head.
-func headField(data []byte, h *store.SpanHead, num protowire.Number, v []byte) {
+// bytesField reads a length-delimited field of the span. Of a repeated
+// singular field the last counts, and repeated statuses merge, as in
+// protobuf.
+func (f *spanFields) bytesField(data []byte, num protowire.Number, v []byte) {
 	switch num {
+	case fieldSpanTraceID:
+		f.trace = v
+	case fieldSpanID:
+		f.span = v
 	case 4:
-		h.HasParent = validSpanID(v)
+		f.head.HasParent = validSpanID(v)
 	case 5:
-		h.NameAt, h.NameLen = uint32(offset(data, v)), uint32(len(v))
+		f.head.NameAt, f.head.NameLen = uint32(offset(data, v)), uint32(len(v))
+	case fieldSpanEvents:
+		f.events++
 	case 15:
 		forFields(v, func(num protowire.Number, typ protowire.Type, field, _ []byte) {
 			if num == 3 && typ == protowire.VarintType {
 				code, _ := protowire.ConsumeVarint(field[protowire.SizeTag(num):])
-				h.Failed = tracepb.Status_StatusCode(int32(code)) == tracepb.Status_STATUS_CODE_ERROR
+				f.head.Failed = tracepb.Status_StatusCode(int32(code)) == tracepb.Status_STATUS_CODE_ERROR
 			}
 		})
 	}
+}
+
+// fixed64Field reads a fixed64 field of the span: its start and end times.
+func (f *spanFields) fixed64Field(num protowire.Number, v uint64) {
+	switch num {
+	case 7:
+		f.head.Start = int64(v)
+	case 8:
+		f.head.End = int64(v)
+	}
+}
+
+// finish fills the head's ids once every field is read.
+func (f *spanFields) finish() {
+	copy(f.head.TraceID[:], f.trace)
+	if len(f.span) == 8 {
+		f.head.SpanID = binary.BigEndian.Uint64(f.span)
+	}
+}
+
+// spanFieldsOf reads the fields of one span of a valid request data.
+func spanFieldsOf(data, sp []byte, resource int) spanFields {
+	f := spanFields{head: store.SpanHead{Resource: int32(resource)}}
+	for b := sp; len(b) > 0; {
+		num, typ, v, n := fieldAt(b)
+		switch typ {
+		case protowire.BytesType:
+			f.bytesField(data, num, v)
+		case protowire.Fixed64Type:
+			f.fixed64Field(num, binary.LittleEndian.Uint64(b[n-8:n]))
+		}
+		b = b[n:]
+	}
+	f.finish()
+	return f
 }
 
 // resourceOf decodes the resource attributes of a valid ResourceSpans; a

@@ -1,12 +1,15 @@
 package convert
 
 import (
+	"encoding/binary"
 	"errors"
 	"sync"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
 // errInvalidWire is what validate reports; callers get protobuf's own error
@@ -21,7 +24,18 @@ const recursionLimit = 10000
 // number: compiled once from the protobuf descriptors.
 type wireSchema struct {
 	fields []wireField
+	role   schemaRole
 }
+
+// schemaRole marks the trace messages whose occurrences validate reports to
+// a spanCollector, so that the policy need not walk the request again.
+type schemaRole uint8
+
+const (
+	roleNone schemaRole = iota
+	roleResourceSpans
+	roleSpan
+)
 
 // wireField says how one known field is encoded. A field whose wire type on
 // the wire differs from typ is an unknown field to protobuf, not an error.
@@ -88,7 +102,11 @@ func compile(md protoreflect.MessageDescriptor) *wireSchema {
 // message: well-formed fields, nested messages valid in turn, proto3
 // strings in UTF-8, packed numbers whole. It is on every request's path, so
 // one-byte tags and lengths, by far the most common, are read inline.
-func (s *wireSchema) validate(b []byte, depth int) error {
+//
+// With a collector, it also reports the ResourceSpans and Span messages it
+// meets, in request order, and reads each span's head fields into span
+// (not nil while b is a span): one pass over the request instead of two.
+func (s *wireSchema) validate(b []byte, depth int, col *spanCollector, span *spanFields) error {
 	if depth > recursionLimit {
 		return errInvalidWire
 	}
@@ -123,13 +141,13 @@ func (s *wireSchema) validate(b []byte, depth int) error {
 				b = b[n:]
 			}
 			if f != nil && f.known && (f.typ == protowire.BytesType || f.packed != 0) {
-				if err := f.check(v, depth); err != nil {
+				if err := f.lengthDelimited(num, v, depth, col, span); err != nil {
 					return err
 				}
 			}
 			continue
 		}
-		n := protowire.ConsumeFieldValue(num, typ, b)
+		n := skipScalar(num, typ, b, span)
 		if n < 0 {
 			return errInvalidWire
 		}
@@ -138,11 +156,45 @@ func (s *wireSchema) validate(b []byte, depth int) error {
 	return nil
 }
 
+// lengthDelimited validates the contents v of a known length-delimited
+// field num, reporting it to the collector as validate does.
+func (f *wireField) lengthDelimited(num protowire.Number, v []byte, depth int, col *spanCollector, span *spanFields) error {
+	if f.msg != nil && col != nil {
+		if err := col.message(f.msg, v, depth); err != nil {
+			return err
+		}
+	} else if err := f.check(v, depth); err != nil {
+		return err
+	}
+	if span != nil {
+		span.bytesField(col.data, num, v)
+	}
+	return nil
+}
+
+// skipScalar is the length of the value of a field that is not
+// length-delimited, negative when it is malformed. A span's fixed64
+// fields go to span.
+func skipScalar(num protowire.Number, typ protowire.Type, b []byte, span *spanFields) int {
+	switch {
+	case typ == protowire.Fixed64Type && len(b) >= 8:
+		if span != nil {
+			span.fixed64Field(num, binary.LittleEndian.Uint64(b))
+		}
+		return 8
+	case typ == protowire.Fixed32Type && len(b) >= 4:
+		return 4
+	case typ == protowire.VarintType && len(b) > 0 && b[0] < 0x80:
+		return 1
+	}
+	return protowire.ConsumeFieldValue(num, typ, b)
+}
+
 // check validates the contents of a length-delimited known field.
-func (f wireField) check(v []byte, depth int) error {
+func (f *wireField) check(v []byte, depth int) error {
 	switch {
 	case f.msg != nil:
-		return f.msg.validate(v, depth+1)
+		return f.msg.validate(v, depth+1, nil, nil)
 	case f.utf8:
 		if !utf8.Valid(v) {
 			return errInvalidWire
@@ -161,4 +213,34 @@ func (f wireField) check(v []byte, depth int) error {
 		}
 	}
 	return nil
+}
+
+// spanCollector gathers, while validate checks a trace request, what the
+// policy needs of each span, in request order.
+type spanCollector struct {
+	data      []byte // the request, which names point into
+	resources int    // ResourceSpans met so far
+	spans     []spanFields
+}
+
+// message validates a nested message v, noting it when it has a role.
+func (c *spanCollector) message(m *wireSchema, v []byte, depth int) error {
+	switch m.role {
+	case roleResourceSpans:
+		c.resources++
+	case roleSpan:
+		c.spans = append(c.spans, spanFields{head: store.SpanHead{Resource: int32(c.resources - 1)}})
+		// No span nests in a span: the pointer stays valid.
+		sf := &c.spans[len(c.spans)-1]
+		if err := m.validate(v, depth+1, c, sf); err != nil {
+			return err
+		}
+		sf.finish()
+		return nil
+	}
+	return m.validate(v, depth+1, c, nil)
+}
+
+func (c *spanCollector) reset(data []byte) {
+	c.data, c.resources, c.spans = data, 0, c.spans[:0]
 }
