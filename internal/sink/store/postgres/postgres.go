@@ -1,10 +1,12 @@
 // Package postgres is the shared-database store: a pgx connection pool,
-// COPY into per-connection staging tables for bulk writes, then one INSERT
-// ... SELECT ... ON CONFLICT per table, all in one transaction per batch.
-// Several sink replicas may write to one database. The staging tables are
-// temporary tables of each pooled connection, so the store connects to
-// PostgreSQL directly or through a session-mode pooler, not a
-// transaction-mode one.
+// COPY for bulk writes, one transaction per batch. Spans are copied
+// straight into their table, and a batch that repeats a stored span (a
+// retry) is written again through a staging table; events and metric
+// points always go through per-connection staging tables and one INSERT
+// ... SELECT ... ON CONFLICT each. Several sink replicas may write to one
+// database. The staging tables are temporary tables of each pooled
+// connection, so the store connects to PostgreSQL directly or through a
+// session-mode pooler, not a transaction-mode one.
 //
 // Trace, event and metric ids are UUID columns (32 hex digits fit one
 // exactly). Span ids are TEXT holding 16 lowercase hex digits, since UUID
@@ -50,6 +52,7 @@ func mustSQL(name string) string {
 var (
 	stagingSQL       = mustSQL("staging")
 	writeSpansSQL    = mustSQL("write_spans")
+	writeTracesSQL   = mustSQL("write_traces")
 	insertEventsSQL  = mustSQL("insert_events")
 	insertMetricsSQL = mustSQL("insert_metrics")
 	migrateSQL       = mustSQL("migrate")

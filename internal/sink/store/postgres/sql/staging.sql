@@ -1,13 +1,10 @@
 -- Per-connection staging tables that COPY fills; their rows vanish at each
--- commit, so a retried batch never sees a failed attempt's rows.
+-- commit, so a retried batch never sees a failed attempt's rows. Spans are
+-- staged only by a batch that repeats a stored one (see write.go).
 CREATE TEMP TABLE stage_spans (
     span_id TEXT COLLATE "C", trace_id UUID, parent_span_id TEXT COLLATE "C", name TEXT, kind TEXT,
     start_time TIMESTAMPTZ, end_time TIMESTAMPTZ, duration DOUBLE PRECISION, status TEXT,
     status_message TEXT, scope TEXT, attributes JSONB, resource JSONB
-) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE stage_traces (
-    trace_id UUID, name TEXT, start_time TIMESTAMPTZ, end_time TIMESTAMPTZ,
-    status TEXT, attributes JSONB
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE stage_events (
     event_id UUID, trace_id UUID, span_id TEXT COLLATE "C", type TEXT, name TEXT,
