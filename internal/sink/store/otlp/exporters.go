@@ -26,6 +26,12 @@ const (
 	retryMax     = time.Second
 )
 
+// The endpoint URL schemes the store accepts.
+const (
+	schemeHTTP  = "http"
+	schemeHTTPS = "https"
+)
+
 // exporters are the three signal exporters of one protocol: the trace
 // forwarder (forward.go) and the SDK's metric and log exporters.
 type exporters struct {
@@ -43,10 +49,10 @@ type target struct {
 
 func parseTarget(opt Options) (target, error) {
 	u, err := url.Parse(opt.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != schemeHTTP && u.Scheme != schemeHTTPS) || u.Host == "" {
 		return target{}, fmt.Errorf("%w: otlp endpoint %q must be an http:// or https:// URL with a host", store.ErrInvalid, opt.Endpoint)
 	}
-	return target{host: u.Host, path: strings.TrimSuffix(u.Path, "/"), insecure: opt.Insecure || u.Scheme == "http"}, nil
+	return target{host: u.Host, path: strings.TrimSuffix(u.Path, "/"), insecure: opt.Insecure || u.Scheme == schemeHTTP}, nil
 }
 
 func newExporters(ctx context.Context, opt Options) (*exporters, error) {

@@ -226,9 +226,9 @@ type httpForwarder struct {
 }
 
 func newHTTPForwarder(t target, opt Options) *httpForwarder {
-	scheme := "https"
+	scheme := schemeHTTPS
 	if t.insecure {
-		scheme = "http"
+		scheme = schemeHTTP
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16

@@ -1,3 +1,4 @@
+//nolint:goconst // Test data reads best as literals.
 package storetest
 
 import (
@@ -83,7 +84,7 @@ func testAggregatePrune(t *testing.T, s store.Store) {
 
 func testAggregatePaths(t *testing.T, s store.Store) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var pts []point
+	pts := make([]point, 0, 20*200)
 	for w := range 20 {
 		var b store.Batch
 		for range 1 + rng.IntN(200) {

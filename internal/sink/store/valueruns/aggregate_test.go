@@ -37,7 +37,7 @@ func reference(pts []Point, step time.Duration, from, to int64) []store.Aggregat
 		b := store.BucketStart(p.TS, step)
 		groups[b] = append(groups[b], p.Value)
 	}
-	out := []store.Aggregate{}
+	out := make([]store.Aggregate, 0, len(groups))
 	for _, b := range slices.Sorted(func(yield func(int64) bool) {
 		for b := range groups {
 			if !yield(b) {

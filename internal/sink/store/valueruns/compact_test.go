@@ -68,7 +68,7 @@ func TestCompactMergesUnsortedRunsAndSplitsLargeOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var summary []string
+	summary := make([]string, 0, len(got))
 	for _, r := range got {
 		pts, err := Decode(r.Points)
 		if err != nil || len(pts) != r.Count || r.Name != "m" || r.Start != 60 {

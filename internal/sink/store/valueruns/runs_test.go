@@ -94,8 +94,9 @@ func TestBoundsAndOverlap(t *testing.T) {
 func TestChunksSplitARunInValueOrder(t *testing.T) {
 	pts := []Point{{5, 1}, {1, 2}, {4, 3}, {2, 4}, {3, 5}}
 	r := Run{Name: "m", Start: 0, Count: len(pts), Points: Encode(pts)}
-	var got [][]float64
-	for _, c := range r.Chunks(2*PairSize + 3) {
+	chunks := r.Chunks(2*PairSize + 3)
+	got := make([][]float64, 0, len(chunks))
+	for _, c := range chunks {
 		dec, err := Decode(c.Points)
 		if err != nil || len(dec) != c.Count || c.Name != "m" {
 			t.Fatalf("chunk %+v: %v", c, err)

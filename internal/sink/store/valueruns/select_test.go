@@ -11,7 +11,7 @@ import (
 // sortedRuns draws runs of random lengths up to maxLen with repeated
 // values, and returns them with their sorted union.
 func sortedRuns(rng *rand.Rand, runs, maxLen, distinct int) ([][]float64, []float64) {
-	var all []float64
+	all := make([]float64, 0, runs*maxLen)
 	out := make([][]float64, runs)
 	for i := range out {
 		r := make([]float64, 1+rng.IntN(maxLen))
