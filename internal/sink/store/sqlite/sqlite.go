@@ -29,6 +29,14 @@ var _ store.Store = (*Store)(nil)
 // as they would be with reads.
 const readerMmapSize = 1 << 30
 
+// Page cache sizes in KiB: SQLite's default for the readers; the writer's
+// is set by writerCacheKiB. pin.go keeps allocator pages mapped for them.
+const (
+	defaultCacheKiB = 2000
+	writerCacheKiB  = 2000
+	readerConns     = 4
+)
+
 //go:embed schema/*.sql
 var schemaFS embed.FS
 
@@ -77,7 +85,7 @@ func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, 
 		_ = s.writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	s.reader.SetMaxOpenConns(4)
+	s.reader.SetMaxOpenConns(readerConns)
 	if err := s.init(ctx); err != nil {
 		_ = s.writer.Close()
 		_ = s.reader.Close()
