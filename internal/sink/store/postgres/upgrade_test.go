@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -34,16 +35,29 @@ func insertPoints(t *testing.T, conn *pgx.Conn, points []store.Metric) {
 // createVersion2 makes the database version 2 made: its two schema files
 // and their schema_version rows, then points, with no value runs.
 func createVersion2(t *testing.T, url string, points []store.Metric) {
+	conn := createVersion(t, url, 2)
+	defer func() { _ = conn.Close(context.Background()) }()
+	insertPoints(t, conn, points)
+}
+
+// createVersion applies the first version schema files, as the sink of
+// that version did, and returns a connection to the database.
+func createVersion(t *testing.T, url string, version int) *pgx.Conn {
+	t.Helper()
 	conn, err := pgx.Connect(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = conn.Close(context.Background()) }()
 	if _, err := conn.Exec(t.Context(), "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "+
 		"applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"); err != nil {
 		t.Fatal(err)
 	}
-	for i, f := range []string{"schema/0001_init.sql", "schema/0002_trace_list_order.sql"} {
+	files, err := filepath.Glob("schema/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	for i, f := range files[:version] {
 		body, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +69,7 @@ func createVersion2(t *testing.T, url string, points []store.Metric) {
 			t.Fatal(err)
 		}
 	}
-	insertPoints(t, conn, points)
+	return conn
 }
 
 func upgradePoint(n int, name string, v float64, sec float64) store.Metric {
