@@ -17,8 +17,9 @@ go test -run '^$' -bench . -benchtime "${BENCH_TIME:-2s}" ./internal/sink/store/
 	| grep -E '^(Benchmark|goos|cpu)' | sort -u
 
 echo "== webhook: admission handler per pod, and pod CREATE through a real kube-apiserver at 50 pods/s"
-echo "   (create = the client's CREATE; webhook = the webhook server per request; apiserver-webhook = the"
-echo "   API server's own histogram of its webhook calls, whose 5/25 ms buckets only bound the percentiles)"
+echo "   (create = the client's CREATE; webhook = the webhook server per request; apiserver-trace = the API"
+echo "   server's own span of each webhook call, exported over OTLP; apiserver-webhook = the API server's"
+echo "   histogram of its webhook calls, whose 5/25 ms buckets only bound the percentiles)"
 KUBEBUILDER_ASSETS="$(hack/envtest.sh)" go test -run '^$' -bench 'Handle' -benchtime 2000x ./internal/webhook/ \
 	| grep -E '^Benchmark'
 KUBEBUILDER_ASSETS="$(hack/envtest.sh)" go test -run '^$' -bench 'PodCreate' -benchtime 500x ./internal/webhook/ \

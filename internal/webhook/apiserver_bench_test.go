@@ -39,6 +39,7 @@ func benchmarkPodCreate(b *testing.B, labels, annotations map[string]string, wan
 	ctx := context.Background()
 	before := apiserverWebhookLatency(b)
 	webhookTimes.take()
+	webhookSpans.log.take()
 	tick := time.NewTicker(time.Second / podCreateRate)
 	defer tick.Stop()
 	durations := make([]time.Duration, 0, b.N)
@@ -67,8 +68,13 @@ func benchmarkPodCreate(b *testing.B, labels, annotations map[string]string, wan
 		b.Fatalf("webhook served %d and the API server counted %d admission calls for %d pods, want %d",
 			len(served), seen.count, len(durations), wantCalls)
 	}
+	traced, err := waitForSpans(wantCalls)
+	if err != nil {
+		b.Fatal(err)
+	}
 	reportPercentiles(b, durations, "p%d-ms/create")
 	reportPercentiles(b, served, "webhook-p%d-ms")
+	reportPercentiles(b, traced, "apiserver-trace-p%d-ms")
 	seen.report(b, "apiserver-webhook-")
 }
 

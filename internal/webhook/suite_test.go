@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"crypto/tls"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -63,6 +64,21 @@ func run(m *testing.M) int {
 		WebhookInstallOptions: envtest.WebhookInstallOptions{
 			Paths: []string{filepath.Join("..", "..", "config", "webhook", "manifests.yaml")},
 		},
+	}
+	flag.Parse()
+	if benchmarking() {
+		dir, err := os.MkdirTemp("", "webhook-bench-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer func() { _ = os.RemoveAll(dir) }()
+		stop, err := traceAPIServer(env, dir)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "trace receiver:", err)
+			return 1
+		}
+		defer stop()
 	}
 	cfg, err := env.Start()
 	if err != nil {
