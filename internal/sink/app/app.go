@@ -74,7 +74,8 @@ func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
 	if hr, ok := st.(store.SpanHeadReader); ok {
 		conv.Heads = conv.Encoded && hr.ReadsSpanHeads()
 	}
-	recv := receiver.New(conv, a.pipe, m, receiver.Options{MaxMessageBytes: cfg.Server.MaxMessageBytes})
+	// The stores that read span heads keep the requests they index.
+	recv := receiver.New(conv, a.pipe, m, receiver.Options{MaxMessageBytes: cfg.Server.MaxMessageBytes, KeepsRequests: conv.Heads})
 	a.grpc = recv.GRPCServer()
 	a.otlpHTTP = &http.Server{Handler: recv.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
 	a.query = a.queryMux()

@@ -49,17 +49,17 @@ func (r *Receiver) serviceDesc(name string, sig signal) *grpc.ServiceDesc {
 		Methods: []grpc.MethodDesc{{
 			MethodName: "Export",
 			Handler: func(_ any, _ context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
-				var raw rawMessage
+				raw := rawMessage{borrow: !r.keepsRequests}
 				if err := dec(&raw); err != nil {
 					return nil, err
 				}
-				return r.grpcExport(sig, raw)
+				return r.grpcExport(sig, raw.data)
 			},
 		}},
 	}
 }
 
-func (r *Receiver) grpcExport(sig signal, raw rawMessage) (any, error) {
+func (r *Receiver) grpcExport(sig signal, raw []byte) (any, error) {
 	b, err := sig.decode(raw)
 	if err != nil {
 		r.metrics.RejectedRequests.WithLabelValues(protocolGRPC, reasonMalformed).Inc()
@@ -89,7 +89,16 @@ func (r *Receiver) grpcRefusal(err error) error {
 }
 
 // rawMessage is a request left undecoded by gRPC.
-type rawMessage []byte
+type rawMessage struct {
+	data []byte
+	// borrow takes a request that arrived in one piece (one HTTP/2 frame,
+	// up to 16 KiB) as it is, instead of copying it into a buffer of its
+	// own. The copy was 5-8% of the sink's CPU under gRPC load. The
+	// borrowed buffer comes from gRPC's pool, whose size tiers can leave it
+	// three times the request, so stores that keep requests for long do
+	// not borrow.
+	borrow bool
+}
 
 // rawCodec hands requests over as bytes and encodes responses with the
 // protobuf codec.
@@ -99,7 +108,16 @@ func (c rawCodec) Marshal(v any) (mem.BufferSlice, error) { return c.proto.Marsh
 
 func (c rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	if raw, ok := v.(*rawMessage); ok {
-		*raw = data.Materialize()
+		if raw.borrow && len(data) == 1 {
+			// gRPC frees its reference once this returns; the one taken
+			// here is never freed, so the buffer goes to the garbage
+			// collector when the request is done with instead of back to
+			// the pool, and nothing reuses it while the request lives.
+			data[0].Ref()
+			raw.data = data[0].ReadOnlyData()
+			return nil
+		}
+		raw.data = data.Materialize()
 		return nil
 	}
 	return c.proto.Unmarshal(data, v)

@@ -38,11 +38,12 @@ type Queue interface {
 
 // Receiver serves the three OTLP services over gRPC and HTTP.
 type Receiver struct {
-	conv       *convert.Converter
-	queue      Queue
-	metrics    *telemetry.Metrics
-	maxBytes   int
-	retryAfter time.Duration
+	conv          *convert.Converter
+	queue         Queue
+	metrics       *telemetry.Metrics
+	maxBytes      int
+	retryAfter    time.Duration
+	keepsRequests bool
 }
 
 // Options configure a Receiver.
@@ -52,6 +53,10 @@ type Options struct {
 	// RetryAfter is the delay the sink asks a refused sender to wait
 	// (default 1s).
 	RetryAfter time.Duration
+	// KeepsRequests says the store keeps the bytes of the requests it is
+	// given for long (the memory store's encoded spans), so each request
+	// must sit in a buffer of its own size.
+	KeepsRequests bool
 }
 
 // New returns a receiver that converts with conv and enqueues into q.
@@ -59,7 +64,8 @@ func New(conv *convert.Converter, q Queue, m *telemetry.Metrics, opt Options) *R
 	if opt.RetryAfter <= 0 {
 		opt.RetryAfter = defaultRetryAfter
 	}
-	return &Receiver{conv: conv, queue: q, metrics: m, maxBytes: opt.MaxMessageBytes, retryAfter: opt.RetryAfter}
+	return &Receiver{conv: conv, queue: q, metrics: m, maxBytes: opt.MaxMessageBytes, retryAfter: opt.RetryAfter,
+		keepsRequests: opt.KeepsRequests}
 }
 
 // signal describes one OTLP service: how to make its request and response
