@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 
@@ -51,10 +50,8 @@ func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error 
 	if err != nil {
 		return err
 	}
-	for _, r := range tracerow.FromSpans(fresh) {
-		if err := s.upsertTrace(ctx, tx, r); err != nil {
-			return err
-		}
+	if err := s.upsertTraces(ctx, tx, tracerow.FromSpans(fresh)); err != nil {
+		return err
 	}
 	ins := tx.StmtContext(ctx, s.stmts.insertEvent)
 	for i := range b.Events {
@@ -97,29 +94,69 @@ func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span,
 	return fresh, nil
 }
 
-// upsertTrace merges the batch's contribution into the stored row in Go,
+// traceLookup is how many traces one select_traces statement reads: one
+// statement per trace cost a tenth of the write.
+const traceLookup = 64
+
+// upsertTraces merges the batch's contribution into the stored rows in Go,
 // since SQLite's JSON functions would round floats; the transaction holds
-// the write lock, so nothing changes the row in between.
-func (s *Store) upsertTrace(ctx context.Context, tx *sql.Tx, add *tracerow.Row) error {
-	old, err := readTrace(tx.StmtContext(ctx, s.stmts.selectTrace).QueryRowContext(ctx, add.TraceID))
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		old = add
-	case err != nil:
-		return err
-	default:
-		old.Merge(add)
+// the write lock, so nothing changes the rows in between.
+func (s *Store) upsertTraces(ctx context.Context, tx *sql.Tx, adds []*tracerow.Row) error {
+	args := make([]any, traceLookup)
+	for len(adds) > 0 {
+		chunk := adds[:min(traceLookup, len(adds))]
+		adds = adds[len(chunk):]
+		for i := range args {
+			args[i] = chunk[min(i, len(chunk)-1)].TraceID
+		}
+		stored, err := s.storedTraces(ctx, tx, args)
+		if err != nil {
+			return err
+		}
+		for _, add := range chunk {
+			row := add
+			if old := stored[add.TraceID]; old != nil {
+				old.Merge(add)
+				row = old
+			}
+			if err := s.writeTrace(ctx, tx, row); err != nil {
+				return err
+			}
+		}
 	}
-	attrs, err := attrjson.Marshal(old.Attributes)
+	return nil
+}
+
+// storedTraces reads the stored rows of the traces ids names, by id.
+func (s *Store) storedTraces(ctx context.Context, tx *sql.Tx, ids []any) (map[string]*tracerow.Row, error) {
+	rows, err := tx.StmtContext(ctx, s.stmts.selectTraces).QueryContext(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	stored := map[string]*tracerow.Row{}
+	for rows.Next() {
+		r, err := readTrace(rows)
+		if err != nil {
+			return nil, err
+		}
+		stored[r.TraceID] = r
+	}
+	return stored, rows.Err()
+}
+
+// writeTrace replaces the stored row with row.
+func (s *Store) writeTrace(ctx context.Context, tx *sql.Tx, row *tracerow.Row) error {
+	attrs, err := attrjson.Marshal(row.Attributes)
 	if err != nil {
 		return err
 	}
 	var name sql.NullString
-	if old.HasRoot {
-		name = sql.NullString{String: old.Name, Valid: true}
+	if row.HasRoot {
+		name = sql.NullString{String: row.Name, Valid: true}
 	}
-	_, err = tx.StmtContext(ctx, s.stmts.upsertTrace).ExecContext(ctx, old.TraceID, name,
-		old.StartTime.UnixNano(), old.EndTime.UnixNano(), old.Duration, old.Status, old.SpanCount, attrs)
+	_, err = tx.StmtContext(ctx, s.stmts.upsertTrace).ExecContext(ctx, row.TraceID, name,
+		row.StartTime.UnixNano(), row.EndTime.UnixNano(), row.Duration, row.Status, row.SpanCount, attrs)
 	return err
 }
 
