@@ -69,10 +69,12 @@ func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error 
 }
 
 // insertSpans returns the spans that were not stored yet: only they count
-// towards their traces.
+// towards their traces. Usually that is all of them, and spans itself is
+// returned: copying a thousand spans into a growing slice showed as 4% of
+// the write.
 func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span, memo *attrjson.Memo) ([]store.Span, error) {
 	ins := tx.StmtContext(ctx, s.stmts.insertSpan)
-	var fresh []store.Span
+	var fresh []store.Span // nil until a span turns out stored already
 	for i := range spans {
 		sp := &spans[i]
 		attrs, res, err := attrjson.MarshalPair(sp.Attributes, sp.Resource, memo)
@@ -85,11 +87,18 @@ func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span,
 		if err != nil {
 			return nil, err
 		}
-		if n, err := r.RowsAffected(); err != nil {
+		n, err := r.RowsAffected()
+		switch {
+		case err != nil:
 			return nil, err
-		} else if n == 1 {
+		case n == 1 && fresh != nil:
 			fresh = append(fresh, *sp)
+		case n != 1 && fresh == nil:
+			fresh = append(make([]store.Span, 0, len(spans)), spans[:i]...)
 		}
+	}
+	if fresh == nil {
+		return spans, nil
 	}
 	return fresh, nil
 }
