@@ -1,6 +1,10 @@
 package sqlite
 
-import "modernc.org/libc"
+import (
+	"sync"
+
+	"modernc.org/libc"
+)
 
 // The pure-Go SQLite allocates from modernc.org/libc's allocator, which maps
 // a 64 KiB page per size class and unmaps a page as soon as its last block
@@ -15,9 +19,10 @@ import "modernc.org/libc"
 // header), and once they have filled every free block, the splits mapped a
 // page again. So the 8 KiB class keeps enough pages mapped for all the
 // connections' page caches and some to spare, and the 16 KiB class a few.
-// Only the pinned block and the free list links of each page are touched;
-// a block costs memory once a cache fills it, as it would have anyway.
-func init() {
+// Writing the free list links touches a page of each free block (8-9 MiB
+// in all), so it is done when the first SQLite store opens, not in every
+// sink whatever its store.
+var pinAllocator = sync.OnceFunc(func() {
 	tls := libc.NewTLS()
 	defer tls.Close()
 	for log := 4; log <= 14; log++ {
@@ -25,7 +30,7 @@ func init() {
 	}
 	pinFree(tls, 13, pageCacheBlocks+64)
 	pinFree(tls, 14, 16)
-}
+})
 
 // pageCacheBlocks bounds the pages the page caches of the writer and the
 // readers hold together.

@@ -63,6 +63,7 @@ func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, 
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
+	pinAllocator()
 	// synchronous=NORMAL: in WAL mode a commit survives a process crash and
 	// only a power loss can undo the last commits, never corrupt the file;
 	// FULL would add an fsync per batch for that last-seconds window.
