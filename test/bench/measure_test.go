@@ -71,8 +71,9 @@ type queryResult struct {
 }
 
 // measureQueries fills the store to the configured size, then times each
-// query through the sink's HTTP query API, one at a time.
-func measureQueries(t *testing.T, p benchParams, s *Sink, sent uint64) queryResult {
+// query through the sink's HTTP query API, one at a time. A store that
+// keeps only the newest retained requests (when not 0) is asked for those.
+func measureQueries(t *testing.T, p benchParams, s *Sink, sent, retained uint64) queryResult {
 	perReq := uint64(p.shape.Spans())
 	if want := uint64(p.spans) / perReq; want > sent {
 		tmpl, _ := loadgen.TraceTemplate(p.shape)
@@ -88,10 +89,14 @@ func measureQueries(t *testing.T, p benchParams, s *Sink, sent uint64) queryResu
 		}
 		return b
 	}, float64(sent*perReq+points*pointsPerReq))
-	q := queryResult{spans: int(sent * perReq), points: int(points * pointsPerReq)}
+	first := uint64(0) // the oldest request the store still holds
+	if retained != 0 && sent > retained {
+		first = sent - retained
+	}
+	q := queryResult{spans: int((sent - first) * perReq), points: int(points * pointsPerReq)}
 	get := func(path string, v url.Values) func() { return func() { httpGet(t, s.QueryURL+path, v) } }
 	q.byID = timeIt(p.queries, func() {
-		id := loadgen.TraceID(rand.Uint64N(sent), rand.IntN(p.shape.Traces))
+		id := loadgen.TraceID(first+rand.Uint64N(sent-first), rand.IntN(p.shape.Traces))
 		httpGet(t, s.QueryURL+"/api/v1/traces/"+hex.EncodeToString(id[:]), nil)
 	})
 	q.list10 = timeIt(p.queries, get("/api/v1/traces", url.Values{"limit": {"10"}}))
