@@ -110,27 +110,28 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 	if err := s.open(ctx); err != nil {
 		return err
 	}
-	err := pages(ctx, s.reader, "SELECT "+spanCols+" FROM spans WHERE span_id > ? ORDER BY span_id LIMIT ?",
-		batchSize, readSpan, func(sp store.Span) string { return sp.SpanID },
+	err := pages(ctx, s.reader, "SELECT "+spanCols+" FROM spans WHERE (trace_id, span_id) > (?, ?) ORDER BY trace_id, span_id LIMIT ?",
+		batchSize, []any{"", ""}, readSpan, func(sp *store.Span) []any { return []any{sp.TraceID, sp.SpanID} },
 		func(p []store.Span) error { return fn(&store.Batch{Spans: p}) })
 	if err == nil {
 		err = pages(ctx, s.reader, "SELECT "+eventCols+" FROM events WHERE event_id > ? ORDER BY event_id LIMIT ?",
-			batchSize, readEvent, func(e store.Event) string { return e.EventID },
+			batchSize, []any{""}, readEvent, func(e *store.Event) []any { return []any{e.EventID} },
 			func(p []store.Event) error { return fn(&store.Batch{Events: p}) })
 	}
 	if err == nil {
 		err = pages(ctx, s.reader, "SELECT "+metricCols+" FROM metrics WHERE metric_id > ? ORDER BY metric_id LIMIT ?",
-			batchSize, readMetric, func(m store.Metric) string { return m.MetricID },
+			batchSize, []any{""}, readMetric, func(m *store.Metric) []any { return []any{m.MetricID} },
 			func(p []store.Metric) error { return fn(&store.Batch{Metrics: p}) })
 	}
 	return err
 }
 
-func pages[T any](ctx context.Context, db *sql.DB, query string, size int,
-	read func(scanner) (T, error), id func(T) string, emit func([]T) error) error {
-	after := ""
+// pages runs query, whose placeholders are a key and a limit, from the key
+// after on, then each time after the key of the last record it read.
+func pages[T any](ctx context.Context, db *sql.DB, query string, size int, after []any,
+	read func(scanner) (T, error), key func(*T) []any, emit func([]T) error) error {
 	for {
-		rows, err := db.QueryContext(ctx, query, after, size)
+		rows, err := db.QueryContext(ctx, query, append(after, size)...)
 		page, err := collect(rows, err, read)
 		if err != nil {
 			return wrap("read all", err)
@@ -141,6 +142,6 @@ func pages[T any](ctx context.Context, db *sql.DB, query string, size int,
 		if err := emit(page); err != nil {
 			return err
 		}
-		after = id(page[len(page)-1])
+		after = key(&page[len(page)-1])
 	}
 }

@@ -17,15 +17,20 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/sqlite"
 )
 
-// createVersion2 makes the database version 2 made: its two schema files,
-// then points inserted as its Write did (NaN as NULL), with no value runs.
-func createVersion2(t *testing.T, path string, points []store.Metric) {
+// createVersion makes the schema of the given version from its files, with
+// no data; the caller closes the database.
+func createVersion(t *testing.T, path string, version int) *sql.DB {
+	t.Helper()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = db.Close() }()
-	for _, f := range []string{"schema/0001_init.sql", "schema/0002_trace_list_order.sql"} {
+	files, err := filepath.Glob("schema/*.sql")
+	if err != nil || len(files) < version {
+		t.Fatalf("schema files %v: %v", files, err)
+	}
+	slices.Sort(files)
+	for _, f := range files[:version] {
 		body, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -34,9 +39,17 @@ func createVersion2(t *testing.T, path string, points []store.Metric) {
 			t.Fatalf("%s: %v", f, err)
 		}
 	}
-	if _, err := db.Exec("PRAGMA user_version = 2"); err != nil {
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// createVersion2 makes the database version 2 made: its two schema files,
+// then points inserted as its Write did (NaN as NULL), with no value runs.
+func createVersion2(t *testing.T, path string, points []store.Metric) {
+	db := createVersion(t, path, 2)
+	defer func() { _ = db.Close() }()
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)
@@ -103,8 +116,8 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	}
 	// 500 points 0.7 s apart cover minutes 0 to 5; the upgrade makes one run
 	// per minute, the write after it one more.
-	if version != 3 || runs != 7 {
-		t.Errorf("user_version %d with %d runs of latency; want 3 and 7", version, runs)
+	if version != 4 || runs != 7 {
+		t.Errorf("user_version %d with %d runs of latency; want 4 and 7", version, runs)
 	}
 }
 
@@ -128,4 +141,96 @@ func summarize(points []store.Metric, step time.Duration) []store.Aggregate {
 		values = nil
 	}
 	return out
+}
+
+// Version 4 keys spans by (trace_id, span_id): spans that version 3 stored
+// keep their rows, are still read by trace and deduplicated, and a span id
+// that another trace uses too is no longer taken for a duplicate.
+func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v3.db")
+	db := createVersion(t, path, 3)
+	start := time.Unix(1_700_000_000, 0).UTC()
+	var old []store.Span
+	for i := range 30 {
+		sp := store.Span{TraceID: fmt.Sprintf("%032x", 1+i/10), SpanID: fmt.Sprintf("%016x", i+1), Name: "op",
+			Kind: "internal", StartTime: start.Add(time.Duration(i) * time.Millisecond), Status: store.SpanStatusOK,
+			Attributes: store.Attributes{}, Resource: store.Attributes{}}
+		sp.EndTime = sp.StartTime.Add(time.Millisecond)
+		old = append(old, sp)
+		if _, err := db.Exec(`INSERT INTO spans (span_id, trace_id, name, kind, start_time, end_time, duration, status)
+			VALUES (?, ?, ?, ?, ?, ?, 0, ?)`, sp.SpanID, sp.TraceID, sp.Name, sp.Kind,
+			sp.StartTime.UnixNano(), sp.EndTime.UnixNano(), sp.Status); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for tr := range 3 {
+		if _, err := db.Exec(`INSERT INTO traces (trace_id, start_time, end_time, duration, status, span_count)
+			VALUES (?, ?, ?, 0, 'ok', 10)`, old[tr*10].TraceID, old[tr*10].StartTime.UnixNano(), old[tr*10+9].EndTime.UnixNano()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = db.Close()
+
+	s, err := sqlite.Open(t.Context(), path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	// An old span written again changes nothing; a new trace whose span
+	// reuses an old span's id is stored beside it.
+	reused := old[0]
+	reused.TraceID = fmt.Sprintf("%032x", 99)
+	if err := s.Write(t.Context(), &store.Batch{Spans: []store.Span{old[5], reused}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id    string
+		spans int
+	}{{old[0].TraceID, 10}, {old[20].TraceID, 10}, {reused.TraceID, 1}} {
+		got, err := s.GetTrace(t.Context(), tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Spans) != tc.spans || got.Trace.SpanCount != tc.spans {
+			t.Errorf("trace %s: %d spans, span_count %d; want %d", tc.id, len(got.Spans), got.Trace.SpanCount, tc.spans)
+		}
+	}
+	var read []store.Span
+	if err := s.ReadAll(t.Context(), 7, func(b *store.Batch) error {
+		read = append(read, b.Spans...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(read) != 31 {
+		t.Errorf("ReadAll read %d spans, want 31", len(read))
+	}
+	check, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = check.Close() }()
+	var version int
+	if err := check.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	var indexes []string
+	rows, err := check.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		indexes = append(indexes, name)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"idx_spans_parent_span_id", "idx_spans_start_time", "idx_spans_trace_id_span_id"}
+	if version != 4 || !slices.Equal(indexes, want) {
+		t.Errorf("user_version %d, indexes on spans %v; want 4 and %v", version, indexes, want)
+	}
 }
