@@ -99,17 +99,17 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 	if err := s.open(ctx); err != nil {
 		return err
 	}
-	err := pages(ctx, s, "SELECT "+spanCols+" FROM spans WHERE span_id > $1 ORDER BY span_id LIMIT $2",
-		"", batchSize, readSpan, func(sp store.Span) any { return sp.SpanID },
+	err := pages(ctx, s, "SELECT "+spanCols+" FROM spans WHERE (trace_id, span_id) > ($1::uuid, $2) ORDER BY trace_id, span_id LIMIT $3",
+		[]any{zeroUUID, ""}, batchSize, readSpan, func(sp store.Span) []any { return []any{sp.TraceID, sp.SpanID} },
 		func(p []store.Span) error { return fn(&store.Batch{Spans: p}) })
 	if err == nil {
 		err = pages(ctx, s, "SELECT "+eventCols+" FROM events WHERE event_id > $1::uuid ORDER BY event_id LIMIT $2",
-			zeroUUID, batchSize, readEvent, func(e store.Event) any { return e.EventID },
+			[]any{zeroUUID}, batchSize, readEvent, func(e store.Event) []any { return []any{e.EventID} },
 			func(p []store.Event) error { return fn(&store.Batch{Events: p}) })
 	}
 	if err == nil {
 		err = pages(ctx, s, "SELECT "+metricCols+" FROM metrics WHERE metric_id > $1::uuid ORDER BY metric_id LIMIT $2",
-			zeroUUID, batchSize, readMetric, func(m store.Metric) any { return m.MetricID },
+			[]any{zeroUUID}, batchSize, readMetric, func(m store.Metric) []any { return []any{m.MetricID} },
 			func(p []store.Metric) error { return fn(&store.Batch{Metrics: p}) })
 	}
 	return err
@@ -119,10 +119,12 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 // because the sink draws ids at random.
 const zeroUUID = "00000000000000000000000000000000"
 
-func pages[T any](ctx context.Context, s *Store, sql string, after any, size int,
-	read pgx.RowToFunc[T], key func(T) any, emit func([]T) error) error {
+// pages runs sql, whose parameters are a key and a limit, from the key after
+// on, then each time after the key of the last record it read.
+func pages[T any](ctx context.Context, s *Store, sql string, after []any, size int,
+	read pgx.RowToFunc[T], key func(T) []any, emit func([]T) error) error {
 	for {
-		rows, err := s.pool.Query(ctx, sql, after, size)
+		rows, err := s.pool.Query(ctx, sql, append(after, size)...)
 		page, err := collect(rows, err, read)
 		if err != nil {
 			return wrap("read all", err)

@@ -5,6 +5,6 @@ INSERT INTO spans (span_id, trace_id, parent_span_id, name, kind, start_time, en
                    duration, status, status_message, scope, attributes, resource)
 SELECT span_id, trace_id, parent_span_id, name, kind, start_time, end_time,
        duration, status, status_message, scope, attributes, resource
-FROM stage_spans ORDER BY span_id
-ON CONFLICT (span_id) DO NOTHING
+FROM stage_spans ORDER BY trace_id, span_id
+ON CONFLICT (trace_id, span_id) DO NOTHING
 RETURNING trace_id
