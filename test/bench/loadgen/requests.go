@@ -2,7 +2,8 @@
 // requests, so that the generator spends almost no CPU per span and what is
 // measured is the receiver. Every request carries fresh trace and span ids
 // (stores deduplicate by id, so replaying the same spans would flatter
-// them): ids are patched into a template's encoded bytes in place.
+// them), spread as random ids are: ids are patched into a template's
+// encoded bytes in place.
 package loadgen
 
 import (
@@ -100,7 +101,7 @@ func (t *template) Request(n uint64, buf []byte) []byte {
 	}
 	for i, at := range t.spanAt {
 		var id [8]byte
-		binary.BigEndian.PutUint64(id[:], n<<20|uint64(i)+1)
+		binary.BigEndian.PutUint64(id[:], mix(n<<20|uint64(i)+1))
 		for _, o := range at {
 			copy(buf[o:o+8], id[:])
 		}
@@ -112,9 +113,19 @@ func (t *template) Request(n uint64, buf []byte) []byte {
 // benchmark can ask for traces it knows are stored.
 func TraceID(n uint64, i int) [16]byte {
 	var id [16]byte
-	binary.BigEndian.PutUint64(id[:8], n+1)
+	binary.BigEndian.PutUint64(id[:8], mix(n+1))
 	binary.BigEndian.PutUint64(id[8:], uint64(i)<<32|0x5eed)
 	return id
+}
+
+// mix spreads counters over the id space as SDKs' random ids are spread
+// (splitmix64's finalizer: a bijection that keeps ids unique, and nonzero
+// for nonzero counters). Ids in counter order would let a store's B-trees
+// append at their right edge, as real traffic never does.
+func mix(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 // MetricsRequest encodes one ExportMetricsServiceRequest of points gauge
