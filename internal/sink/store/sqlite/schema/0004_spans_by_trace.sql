@@ -5,7 +5,8 @@
 -- page write for nearly every span under real traffic; spans of one trace
 -- share a page of this one (BenchmarkWriteSpansCPU/RandomIDs: 17.8k to
 -- 38.9k spans per CPU-second at 300k spans). SQLite cannot drop a primary
--- key, so the table is rebuilt; the rows keep their rowids and order.
+-- key, so the table is rebuilt, with its rowids, which needs room for a
+-- second copy of it until the migration commits.
 CREATE TABLE spans_by_trace (
     span_id        TEXT NOT NULL,
     trace_id       TEXT NOT NULL REFERENCES traces(trace_id),
