@@ -21,7 +21,7 @@ func renderTable(p benchParams, rows []row) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nSink benchmark: OTLP/gRPC ingest for %s with %d concurrent senders, %d spans per request (%d traces x %d spans, %d attributes each);\n",
 		p.duration, p.workers, p.shape.Spans(), p.shape.Traces, p.shape.SpansPerTrace, p.shape.Attributes)
-	fmt.Fprintf(&b, "queries with the store holding the spans and metric points shown, %d samples each (aggregation: a tenth). %d CPUs, %s/%s, %s.\n\n",
+	fmt.Fprintf(&b, "queries with the store holding the spans and metric points shown, %d samples each (aggregation: a tenth) after a first one, p50 and p99 by nearest rank. %d CPUs, %s/%s, %s.\n\n",
 		p.queries, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	b.WriteString("| store | ingest spans/s | spans per CPU-second | refusals | dropped | spans / points stored | trace by id p50 / p99 | list 10 traces p50 / p99 | filtered list p50 / p99 | aggregation p50 / p99 | peak RSS |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -36,6 +36,14 @@ func renderTable(p benchParams, rows []row) string {
 			count(int(float64(r.ingest.spans)/r.ingest.wall.Seconds())), count(int(r.ingest.spansPerCore())),
 			r.ingest.refused, r.ingest.dropped, queries, r.peakRSS>>20)
 	}
+	b.WriteString("\nThe first query of each kind, timed apart from the samples (cold: by id / list 10 / filtered / aggregation):")
+	for _, r := range rows {
+		if q := r.queries; r.store != "otlp" {
+			fmt.Fprintf(&b, " %s %s / %s / %s / %s;", r.store, ms(q.byID.first), ms(q.list10.first),
+				ms(q.filtered.first), ms(q.aggregate.first))
+		}
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 
