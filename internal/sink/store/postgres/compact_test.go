@@ -19,7 +19,7 @@ import (
 // few points of each metric, so each minute gets many small runs.
 func smallWrites(t *testing.T, s store.Store, first, batches int) []store.Metric {
 	t.Helper()
-	var all []store.Metric
+	all := make([]store.Metric, 0, 3*batches)
 	for b := range batches {
 		var batch store.Batch
 		for i := range 3 {

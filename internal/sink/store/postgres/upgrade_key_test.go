@@ -20,7 +20,7 @@ func TestOpeningAVersion4DatabaseKeysSpansByTrace(t *testing.T) {
 	conn := createVersion(t, url, 4)
 	defer func() { _ = conn.Close(context.Background()) }()
 	start := time.Unix(1_700_000_000, 0).UTC()
-	var old []store.Span
+	old := make([]store.Span, 0, 30)
 	for i := range 30 {
 		sp := store.Span{TraceID: fmt.Sprintf("%032x", 1+i/10), SpanID: fmt.Sprintf("%016x", i+1), Name: "op",
 			Kind: "internal", StartTime: start.Add(time.Duration(i) * time.Millisecond), Status: store.SpanStatusOK}

@@ -79,7 +79,7 @@ func upgradePoint(n int, name string, v float64, sec float64) store.Metric {
 
 func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	url := pgtest.NewDatabase(t)
-	var old []store.Metric
+	old := make([]store.Metric, 0, 1202)
 	for i := range 1200 {
 		old = append(old, upgradePoint(i+1, "latency", float64(i*31%97), float64(i)*0.1))
 	}

@@ -18,7 +18,7 @@ import (
 // few points of each metric, so each minute gets many small runs.
 func smallWrites(t *testing.T, s store.Store, first, batches int) []store.Metric {
 	t.Helper()
-	var all []store.Metric
+	all := make([]store.Metric, 0, 3*batches)
 	for b := range batches {
 		var batch store.Batch
 		for i := range 3 {
@@ -34,7 +34,8 @@ func smallWrites(t *testing.T, s store.Store, first, batches int) []store.Metric
 	return all
 }
 
-func runRows(t *testing.T, path, name string) int {
+// latencyRuns counts the rows of metric_runs of the metric latency.
+func latencyRuns(t *testing.T, path string) int {
 	t.Helper()
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
@@ -42,7 +43,7 @@ func runRows(t *testing.T, path, name string) int {
 	}
 	defer func() { _ = db.Close() }()
 	var n int
-	if err := db.QueryRow("SELECT count(*) FROM metric_runs WHERE name = ?", name).Scan(&n); err != nil {
+	if err := db.QueryRow("SELECT count(*) FROM metric_runs WHERE name = 'latency'").Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -68,7 +69,7 @@ func TestCompactionMergesEachMinutesRunsAndKeepsTheAggregates(t *testing.T) {
 			}
 		}
 	}
-	if n := runRows(t, path, "latency"); n < 40 {
+	if n := latencyRuns(t, path); n < 40 {
 		t.Fatalf("%d runs of latency before compaction, want one or more per write", n)
 	}
 	for pass := 0; ; pass++ {
@@ -83,20 +84,20 @@ func TestCompactionMergesEachMinutesRunsAndKeepsTheAggregates(t *testing.T) {
 	}
 	// 120 points over two minutes: 60 a minute, less than half a row, make
 	// one run per minute.
-	if n := runRows(t, path, "latency"); n != 2 {
+	if n := latencyRuns(t, path); n != 2 {
 		t.Errorf("%d runs of latency after compaction, want 2", n)
 	}
-	before := runRows(t, path, "latency")
-	if more, err := s.CompactRuns(t.Context(), 7); more || err != nil || runRows(t, path, "latency") != before {
+	before := latencyRuns(t, path)
+	if more, err := s.CompactRuns(t.Context(), 7); more || err != nil || latencyRuns(t, path) != before {
 		t.Errorf("a pass with nothing new: more %v, %v, %d runs instead of %d", more, err,
-			runRows(t, path, "latency"), before)
+			latencyRuns(t, path), before)
 	}
 	points = append(points, smallWrites(t, s, 1000, 5)...)
 	if _, err := s.CompactRuns(t.Context(), 1000); err != nil {
 		t.Fatal(err)
 	}
 	check("after more writes and a pass")
-	if n := runRows(t, path, "latency"); n != 2 {
+	if n := latencyRuns(t, path); n != 2 {
 		t.Errorf("%d runs of latency after the second compaction, want 2", n)
 	}
 }

@@ -74,7 +74,7 @@ func upgradePoint(n int, name string, v float64, sec float64) store.Metric {
 
 func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v2.db")
-	var old []store.Metric
+	old := make([]store.Metric, 0, 502)
 	for i := range 500 {
 		old = append(old, upgradePoint(i+1, "latency", float64(i*31%97), float64(i)*0.7))
 	}
@@ -150,7 +150,7 @@ func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v3.db")
 	db := createVersion(t, path, 3)
 	start := time.Unix(1_700_000_000, 0).UTC()
-	var old []store.Span
+	old := make([]store.Span, 0, 30)
 	for i := range 30 {
 		sp := store.Span{TraceID: fmt.Sprintf("%032x", 1+i/10), SpanID: fmt.Sprintf("%016x", i+1), Name: "op",
 			Kind: "internal", StartTime: start.Add(time.Duration(i) * time.Millisecond), Status: store.SpanStatusOK,
@@ -205,20 +205,30 @@ func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
 	if len(read) != 31 {
 		t.Errorf("ReadAll read %d spans, want 31", len(read))
 	}
-	check, err := sql.Open("sqlite", path)
+	version, indexes := spanIndexes(t, path)
+	want := []string{"idx_spans_parent_span_id", "idx_spans_start_time", "idx_spans_trace_id_span_id"}
+	if version != 4 || !slices.Equal(indexes, want) {
+		t.Errorf("user_version %d, indexes on spans %v; want 4 and %v", version, indexes, want)
+	}
+}
+
+// spanIndexes reads the database's schema version and the names of the
+// indexes on spans.
+func spanIndexes(t *testing.T, path string) (version int, indexes []string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = check.Close() }()
-	var version int
-	if err := check.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+	defer func() { _ = db.Close() }()
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	var indexes []string
-	rows, err := check.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' ORDER BY name")
+	rows, err := db.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' ORDER BY name")
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() { _ = rows.Close() }()
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
@@ -229,8 +239,5 @@ func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"idx_spans_parent_span_id", "idx_spans_start_time", "idx_spans_trace_id_span_id"}
-	if version != 4 || !slices.Equal(indexes, want) {
-		t.Errorf("user_version %d, indexes on spans %v; want 4 and %v", version, indexes, want)
-	}
+	return version, indexes
 }
