@@ -15,6 +15,7 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/sqlite"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/storetest"
 )
 
 // createVersion makes the schema of the given version from its files, with
@@ -149,14 +150,8 @@ func summarize(points []store.Metric, step time.Duration) []store.Aggregate {
 func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v3.db")
 	db := createVersion(t, path, 3)
-	start := time.Unix(1_700_000_000, 0).UTC()
-	old := make([]store.Span, 0, 30)
-	for i := range 30 {
-		sp := store.Span{TraceID: fmt.Sprintf("%032x", 1+i/10), SpanID: fmt.Sprintf("%016x", i+1), Name: "op",
-			Kind: "internal", StartTime: start.Add(time.Duration(i) * time.Millisecond), Status: store.SpanStatusOK,
-			Attributes: store.Attributes{}, Resource: store.Attributes{}}
-		sp.EndTime = sp.StartTime.Add(time.Millisecond)
-		old = append(old, sp)
+	old := storetest.UpgradeSpans()
+	for _, sp := range old {
 		if _, err := db.Exec(`INSERT INTO spans (span_id, trace_id, name, kind, start_time, end_time, duration, status)
 			VALUES (?, ?, ?, ?, ?, ?, 0, ?)`, sp.SpanID, sp.TraceID, sp.Name, sp.Kind,
 			sp.StartTime.UnixNano(), sp.EndTime.UnixNano(), sp.Status); err != nil {
@@ -176,35 +171,7 @@ func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = s.Close() }()
-	// An old span written again changes nothing; a new trace whose span
-	// reuses an old span's id is stored beside it.
-	reused := old[0]
-	reused.TraceID = fmt.Sprintf("%032x", 99)
-	if err := s.Write(t.Context(), &store.Batch{Spans: []store.Span{old[5], reused}}); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		id    string
-		spans int
-	}{{old[0].TraceID, 10}, {old[20].TraceID, 10}, {reused.TraceID, 1}} {
-		got, err := s.GetTrace(t.Context(), tc.id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got.Spans) != tc.spans || got.Trace.SpanCount != tc.spans {
-			t.Errorf("trace %s: %d spans, span_count %d; want %d", tc.id, len(got.Spans), got.Trace.SpanCount, tc.spans)
-		}
-	}
-	var read []store.Span
-	if err := s.ReadAll(t.Context(), 7, func(b *store.Batch) error {
-		read = append(read, b.Spans...)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(read) != 31 {
-		t.Errorf("ReadAll read %d spans, want 31", len(read))
-	}
+	storetest.CheckSpansKeyedByTrace(t, s, old)
 	version, indexes := spanIndexes(t, path)
 	want := []string{"idx_spans_parent_span_id", "idx_spans_start_time", "idx_spans_trace_id_span_id"}
 	if version != 4 || !slices.Equal(indexes, want) {

@@ -1,0 +1,60 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
+
+// UpgradeSpans are three traces of ten spans for a store's upgrade test to
+// insert, as an older schema stored them, before opening the store on them
+// and calling CheckSpansKeyedByTrace.
+func UpgradeSpans() []store.Span {
+	start := time.Unix(1_700_000_000, 0).UTC()
+	spans := make([]store.Span, 0, 30)
+	for i := range 30 {
+		sp := store.Span{TraceID: fmt.Sprintf("%032x", 1+i/10), SpanID: fmt.Sprintf("%016x", i+1), Name: "op",
+			Kind: "internal", StartTime: start.Add(time.Duration(i) * time.Millisecond), Status: store.SpanStatusOK,
+			Attributes: store.Attributes{}, Resource: store.Attributes{}}
+		sp.EndTime = sp.StartTime.Add(time.Millisecond)
+		spans = append(spans, sp)
+	}
+	return spans
+}
+
+// CheckSpansKeyedByTrace checks a store opened on a database that holds
+// UpgradeSpans with their trace rows: an old span written again changes
+// nothing, a new trace whose span reuses an old span's id is stored beside
+// it, every trace reads back whole, and ReadAll pages through all spans.
+func CheckSpansKeyedByTrace(t *testing.T, s store.Store, old []store.Span) {
+	t.Helper()
+	reused := old[0]
+	reused.TraceID = fmt.Sprintf("%032x", 99)
+	if err := s.Write(t.Context(), &store.Batch{Spans: []store.Span{old[5], reused}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		id    string
+		spans int
+	}{{old[0].TraceID, 10}, {old[20].TraceID, 10}, {reused.TraceID, 1}} {
+		got, err := s.GetTrace(t.Context(), tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Spans) != tc.spans || got.Trace.SpanCount != tc.spans {
+			t.Errorf("trace %s: %d spans, span_count %d; want %d", tc.id, len(got.Spans), got.Trace.SpanCount, tc.spans)
+		}
+	}
+	var read []store.Span
+	if err := s.ReadAll(t.Context(), 7, func(b *store.Batch) error {
+		read = append(read, b.Spans...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(read) != 31 {
+		t.Errorf("ReadAll read %d spans, want 31", len(read))
+	}
+}
