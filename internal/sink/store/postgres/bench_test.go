@@ -23,6 +23,20 @@ func BenchmarkStore(b *testing.B) {
 	})
 }
 
+// BenchmarkWriteSpans: storetest.BenchWriteSpans on a durable server; its
+// spans/s is the store's throughput, its spans/CPU-s the client side only.
+func BenchmarkWriteSpans(b *testing.B) {
+	srv := pgtest.NewDurable(b)
+	storetest.BenchWriteSpans(b, func(tb testing.TB) store.Store {
+		s, err := postgres.Open(tb.Context(), srv.NewDatabase(tb))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}
+
 // BenchmarkAggregate1M fills a store with a million points of one metric
 // (TELEMETRY_BENCH_LARGE=1), then times the aggregations over them, on a
 // durable server like BenchmarkStore.
