@@ -10,7 +10,7 @@
 # none), BENCH_WORKERS (8), BENCH_TG_RATE (2000), BENCH_TG_WORKERS (16),
 # BENCH_ATTRIBUTES (4), BENCH_SUT_CPUS (1), BENCH_LOAD_CPUS (0), BENCH_OUT
 # (also write the table there), BENCH_PROFILE=0 (no profile),
-# BENCH_PROFILE_OUT (keep the profiles and the sink binary there).
+# BENCH_PROFILE_OUT (keep the CPU and heap profiles and the sink binary there).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -60,8 +60,14 @@ for p in "$work"/sink-*-grpc.pprof; do
 	echo "== where the sink's CPU goes under OTLP/gRPC saturation: $(basename "$p" .pprof) (go tool pprof -top -cum, then -top)"
 	go tool pprof -top -cum -nodecount=25 "$work/sink" "$p" 2>/dev/null | sed -n '5,36p'
 	go tool pprof -top -nodecount=20 "$work/sink" "$p" 2>/dev/null | sed -n '5,36p'
+	heap="${p%.pprof}.heap.pprof"
+	if [ -s "$heap" ]; then
+		echo "== what the sink holds live at the end of that run: $(basename "$heap" .pprof) (go tool pprof -sample_index=inuse_space -top)"
+		go tool pprof -sample_index=inuse_space -top -nodecount=12 "$work/sink" "$heap" 2>/dev/null | sed -n '5,20p'
+	fi
 	if [ -n "${BENCH_PROFILE_OUT:-}" ]; then
 		mkdir -p "$BENCH_PROFILE_OUT" && cp "$p" "$work/sink" "$BENCH_PROFILE_OUT/"
+		[ ! -s "$heap" ] || cp "$heap" "$BENCH_PROFILE_OUT/"
 	fi
 done
 exit "$status"

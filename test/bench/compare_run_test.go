@@ -140,7 +140,8 @@ func runTelemetrygen(t *testing.T, c compareConfig, addr string) float64 {
 }
 
 // profile takes a CPU profile of the sink during the last round's gRPC
-// saturation, when BENCH_PROFILE_DIR asks for it.
+// saturation, then a heap profile (what is live at its end, where peak RSS
+// comes from), when BENCH_PROFILE_DIR asks for it.
 func (s *subjectProc) profile(t *testing.T, c compareConfig, load string, round int) <-chan struct{} {
 	done := make(chan struct{})
 	if c.profileDir == "" || s.sink == nil || load != "grpc" || round != c.rounds {
@@ -150,17 +151,22 @@ func (s *subjectProc) profile(t *testing.T, c compareConfig, load string, round 
 	seconds := max(int(c.duration.Seconds())-2, 1)
 	go func() {
 		defer close(done)
-		resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", s.sink.QueryURL, seconds))
-		if err != nil {
-			t.Errorf("profile: %v", err)
-			return
-		}
-		defer func() { _ = resp.Body.Close() }()
-		b, _ := io.ReadAll(resp.Body)
-		path := filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.pprof", s.store))
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Errorf("profile: %v", err)
-		}
+		s.saveProfile(t, fmt.Sprintf("profile?seconds=%d", seconds), filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.pprof", s.store)))
+		s.saveProfile(t, "heap", filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.heap.pprof", s.store)))
 	}()
 	return done
+}
+
+// saveProfile writes the sink's /debug/pprof/<query> to path.
+func (s *subjectProc) saveProfile(t *testing.T, query, path string) {
+	resp, err := http.Get(s.sink.QueryURL + "/debug/pprof/" + query)
+	if err != nil {
+		t.Errorf("profile: %v", err)
+		return
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, _ := io.ReadAll(resp.Body)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Errorf("profile: %v", err)
+	}
 }

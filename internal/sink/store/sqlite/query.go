@@ -14,13 +14,8 @@ func (s *Store) QueryTraces(ctx context.Context, q store.TraceQuery) ([]store.Tr
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("status", q.Status)
-	w.eq("name", q.Name)
-	w.between("start_time", q.Time)
-	w.attributes(q.Attributes, "attributes")
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+traceCols+" FROM traces"+w.String()+
-		" ORDER BY start_time DESC, trace_id LIMIT ?", append(w.args, store.EffectiveLimit(q.Limit))...)
+	query, args := traceListSQL(q)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
 	out, err := collect(rows, err, func(sc scanner) (store.Trace, error) {
 		r, err := readTrace(sc)
 		if err != nil {
@@ -29,6 +24,19 @@ func (s *Store) QueryTraces(ctx context.Context, q store.TraceQuery) ([]store.Tr
 		return r.Trace, nil
 	})
 	return out, wrap("query traces", err)
+}
+
+// traceListSQL is the statement that lists q's traces and its arguments.
+// Listings by status walk idx_traces_status_start_time_trace_id in the
+// listing order (schema 0006).
+func traceListSQL(q store.TraceQuery) (string, []any) {
+	var w where
+	w.eq("status", q.Status)
+	w.eq("name", q.Name)
+	w.between("start_time", q.Time)
+	w.attributes(q.Attributes, "attributes")
+	return "SELECT " + traceCols + " FROM traces" + w.String() + " ORDER BY start_time DESC, trace_id LIMIT ?",
+		append(w.args, store.EffectiveLimit(q.Limit))
 }
 
 // GetTrace reads the trace row, then its spans.

@@ -117,8 +117,8 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	}
 	// 500 points 0.7 s apart cover minutes 0 to 5; the upgrade makes one run
 	// per minute, the write after it one more.
-	if version != 5 || runs != 7 {
-		t.Errorf("user_version %d with %d runs of latency; want 5 and 7", version, runs)
+	if version != 6 || runs != 7 {
+		t.Errorf("user_version %d with %d runs of latency; want 6 and 7", version, runs)
 	}
 }
 
@@ -174,8 +174,8 @@ func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
 	storetest.CheckSpansKeyedByTrace(t, s, old)
 	version, indexes := spanIndexes(t, path)
 	want := []string{"idx_spans_start_time", "idx_spans_trace_id_span_id"}
-	if version != 5 || !slices.Equal(indexes, want) {
-		t.Errorf("user_version %d, indexes on spans %v; want 5 and %v", version, indexes, want)
+	if version != 6 || !slices.Equal(indexes, want) {
+		t.Errorf("user_version %d, indexes on spans %v; want 6 and %v", version, indexes, want)
 	}
 }
 
