@@ -166,7 +166,7 @@ func (s *Store) trace(id string, start, end time.Time) *traceEntry {
 			TraceID: id, StartTime: start, EndTime: end, Status: store.TraceCompleted,
 		}}
 		s.traces[id] = e
-		s.traceOrder.push(id, e.seq)
+		s.traceOrder.push(id, e.seq, start)
 	}
 	return e
 }
@@ -308,7 +308,7 @@ func (s *Store) addEvent(e store.Event) {
 	}
 	seq := s.nextSeq()
 	s.events[e.EventID] = &eventEntry{seq: seq, event: e}
-	s.eventOrder.push(e.EventID, seq)
+	s.eventOrder.push(e.EventID, seq, e.Timestamp)
 }
 
 func (s *Store) addMetric(m store.Metric) {
@@ -317,7 +317,7 @@ func (s *Store) addMetric(m store.Metric) {
 	}
 	seq := s.nextSeq()
 	s.metrics[m.MetricID] = &metricEntry{seq: seq, metric: m}
-	s.metricOrder.push(m.MetricID, seq)
+	s.metricOrder.push(m.MetricID, seq, m.Timestamp)
 }
 
 // evict removes the oldest records, in write order, past each limit.

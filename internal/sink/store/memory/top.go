@@ -38,6 +38,15 @@ func (c *collector[T]) add(item *T) {
 	c.items[i] = item
 }
 
+// last is the record that ends a full result, nil while the result is not
+// full: a record that orders after it cannot enter.
+func (c *collector[T]) last() *T {
+	if c.all || len(c.items) < c.limit {
+		return nil
+	}
+	return c.items[len(c.items)-1]
+}
+
 // result copies the records out, in order, at most limit of them.
 func (c *collector[T]) result() []T {
 	if c.all {

@@ -1,3 +1,4 @@
+//nolint:goconst // Test data reads best as literals.
 package storetest
 
 import (
@@ -55,7 +56,7 @@ func writeBenchSpans(rng *rand.Rand, batch int, random bool) []store.Span {
 				spanID = fmt.Sprintf("%016x", rng.Uint64())
 			}
 			sp := store.Span{TraceID: traceID, SpanID: spanID, ParentSpanID: root,
-				Name: fmt.Sprintf("op-%d", i), Kind: "internal", StartTime: start.Add(time.Duration(i) * time.Millisecond),
+				Name: fmt.Sprintf("op-%d", i), Kind: kindInternal, StartTime: start.Add(time.Duration(i) * time.Millisecond),
 				EndTime: start.Add(time.Duration(i+5) * time.Millisecond), Duration: 0.005, Status: store.SpanStatusOK,
 				Resource: res, Attributes: store.Attributes{"http.method": "GET", "http.status_code": int64(200),
 					"user.id": fmt.Sprintf("u-%d", t), "retry": false}}
@@ -67,6 +68,9 @@ func writeBenchSpans(rng *rand.Rand, batch int, random bool) []store.Span {
 	}
 	return out
 }
+
+// kindInternal is the kind of every span but a root.
+const kindInternal = "internal"
 
 func cpuSeconds(b *testing.B) float64 {
 	var ru syscall.Rusage
