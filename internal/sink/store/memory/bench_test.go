@@ -16,3 +16,11 @@ func BenchmarkStore(b *testing.B) {
 		return s
 	})
 }
+
+// BenchmarkAggregate1M: storetest.BenchAggregate1M on a store bounded at a
+// million points (TELEMETRY_BENCH_LARGE=1).
+func BenchmarkAggregate1M(b *testing.B) {
+	storetest.BenchAggregate1M(b, func(testing.TB) store.Store {
+		return memory.New(config.Memory{MaxMetricPoints: storetest.Aggregate1MPoints})
+	})
+}

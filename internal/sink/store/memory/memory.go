@@ -37,6 +37,7 @@ type Store struct {
 	spanCount   int
 	events      map[string]*eventEntry
 	metrics     map[string]*metricEntry
+	series      map[string]*series // the points in metrics, by name
 	traceOrder  fifo
 	eventOrder  fifo
 	metricOrder fifo
@@ -72,6 +73,7 @@ func New(limits config.Memory) *Store {
 		traces:  map[string]*traceEntry{},
 		events:  map[string]*eventEntry{},
 		metrics: map[string]*metricEntry{},
+		series:  map[string]*series{},
 		chunks:  newChunks(),
 	}
 }
@@ -90,7 +92,7 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.traces, s.events, s.metrics, s.spanCount, s.chunks = nil, nil, nil, 0, newChunks()
+	s.traces, s.events, s.metrics, s.series, s.spanCount, s.chunks = nil, nil, nil, nil, 0, newChunks()
 	s.traceOrder, s.eventOrder, s.metricOrder = fifo{}, fifo{}, fifo{}
 	return nil
 }
@@ -316,8 +318,25 @@ func (s *Store) addMetric(m store.Metric) {
 		return
 	}
 	seq := s.nextSeq()
-	s.metrics[m.MetricID] = &metricEntry{seq: seq, metric: m}
+	e := &metricEntry{seq: seq, metric: m}
+	s.metrics[m.MetricID] = e
 	s.metricOrder.push(m.MetricID, seq, m.Timestamp)
+	ser := s.series[m.Name]
+	if ser == nil {
+		ser = &series{}
+		s.series[m.Name] = ser
+	}
+	ser.push(e)
+}
+
+// deleteMetric removes a point from the map and from its series.
+func (s *Store) deleteMetric(id string, e *metricEntry) {
+	delete(s.metrics, id)
+	ser := s.series[e.metric.Name]
+	ser.drop(e)
+	if ser.len() == 0 {
+		delete(s.series, e.metric.Name)
+	}
 }
 
 // evict removes the oldest records, in write order, past each limit.
@@ -337,7 +356,7 @@ func (s *Store) evict() {
 	for len(s.metrics) > s.limits.MaxMetricPoints {
 		it := s.metricOrder.pop()
 		if m, ok := s.metrics[it.id]; ok && m.seq == it.seq {
-			delete(s.metrics, it.id)
+			s.deleteMetric(it.id, m)
 		}
 	}
 }

@@ -55,6 +55,12 @@ func (s *Store) compact() {
 		m, ok := s.metrics[it.id]
 		return ok && m.seq == it.seq
 	})
+	for name, ser := range s.series {
+		ser.keep(func(e *metricEntry) bool { return s.metrics[e.metric.MetricID] == e })
+		if ser.len() == 0 {
+			delete(s.series, name)
+		}
+	}
 }
 
 // ReadAll copies every record under the read lock, then calls fn without
