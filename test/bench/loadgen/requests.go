@@ -32,17 +32,29 @@ type Shape struct {
 // Spans is the number of spans per request.
 func (s Shape) Spans() int { return s.Traces * s.SpansPerTrace }
 
-// template is an encoded request and where its ids sit in the bytes.
+// template is an encoded request and where its ids and times sit in the
+// bytes.
 type template struct {
 	raw       []byte
 	traceAt   [][]int // per trace: offsets of its 16-byte id
 	spanAt    [][]int // per span: offsets of its 8-byte id (as id and as parent)
 	spanTrace []int   // trace index of each span
+	timesAt   [][2]int
+	base      uint64 // Unix ns: when the template was made
 }
+
+// Request n's span k starts at base + n*requestStep + k*spanStep and lasts
+// spanLength: every request later than the one before, as real traffic's
+// spans are. With one start time for every trace (before), listings by
+// time order had nothing but the trace id to go by.
+const (
+	requestStep = 100_000
+	spanStep    = 1_000
+	spanLength  = 50_000
+)
 
 // TraceTemplate encodes one ExportTraceServiceRequest of the given shape.
 func TraceTemplate(s Shape) (*template, error) {
-	now := uint64(time.Now().UnixNano())
 	req := &collectortrace.ExportTraceServiceRequest{}
 	scope := &tracepb.ScopeSpans{}
 	req.ResourceSpans = []*tracepb.ResourceSpans{{
@@ -63,7 +75,7 @@ func TraceTemplate(s Shape) (*template, error) {
 			sp := &tracepb.Span{
 				TraceId: tid, SpanId: sid, Name: fmt.Sprintf("op-%d", si),
 				Kind:              tracepb.Span_SPAN_KIND_INTERNAL,
-				StartTimeUnixNano: now + uint64(si)*1000, EndTimeUnixNano: now + uint64(si)*1000 + 50_000,
+				StartTimeUnixNano: timeMarker(len(spanIDs)-1, 0), EndTimeUnixNano: timeMarker(len(spanIDs)-1, 1),
 			}
 			if si == 0 {
 				root, sp.Name, sp.Kind = sid, "request", tracepb.Span_SPAN_KIND_SERVER
@@ -80,7 +92,20 @@ func TraceTemplate(s Shape) (*template, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.raw = raw
+	t.raw, t.base = raw, uint64(time.Now().UnixNano())
+	for k := range spanIDs {
+		var at [2]int
+		for which := range at {
+			var b [8]byte
+			binary.LittleEndian.PutUint64(b[:], timeMarker(k, which))
+			o := offsets(raw, b[:])
+			if len(o) != 1 {
+				return nil, fmt.Errorf("loadgen: span %d's time %d found %d times in the template", k, which, len(o))
+			}
+			at[which] = o[0]
+		}
+		t.timesAt = append(t.timesAt, at)
+	}
 	for _, id := range traceIDs {
 		t.traceAt = append(t.traceAt, offsets(raw, id))
 	}
@@ -98,6 +123,11 @@ func (t *template) Request(n uint64, buf []byte) []byte {
 		for _, o := range at {
 			copy(buf[o:o+16], id[:])
 		}
+	}
+	for k, at := range t.timesAt {
+		start := t.base + n*requestStep + uint64(k)*spanStep
+		binary.LittleEndian.PutUint64(buf[at[0]:], start)
+		binary.LittleEndian.PutUint64(buf[at[1]:], start+spanLength)
 	}
 	for i, at := range t.spanAt {
 		var id [8]byte
@@ -156,6 +186,10 @@ func marker(size, i int) []byte {
 	binary.BigEndian.PutUint32(b[size-4:], uint32(0xC0DE0000+i))
 	return b
 }
+
+// timeMarker stands for span k's start (which 0) or end (1) time in the
+// template: a fixed64 that occurs nowhere else in it.
+func timeMarker(k, which int) uint64 { return 0x7E7E7E7E<<32 | uint64(0xC1DE0000+2*k+which) }
 
 func offsets(raw, id []byte) []int {
 	var out []int
