@@ -64,10 +64,12 @@ for p in "$work"/sink-*-grpc.pprof; do
 	if [ -s "$heap" ]; then
 		echo "== what the sink holds live at the end of that run: $(basename "$heap" .pprof) (go tool pprof -sample_index=inuse_space -top)"
 		go tool pprof -sample_index=inuse_space -top -nodecount=12 "$work/sink" "$heap" 2>/dev/null | sed -n '5,20p'
+		memstats="${p%.pprof}.heap.txt"
+		[ ! -s "$memstats" ] || grep -E '^# (HeapSys|HeapInuse|HeapIdle|HeapReleased|StackSys|MSpanSys|GCSys|OtherSys|Sys|NextGC) ' "$memstats"
 	fi
 	if [ -n "${BENCH_PROFILE_OUT:-}" ]; then
 		mkdir -p "$BENCH_PROFILE_OUT" && cp "$p" "$work/sink" "$BENCH_PROFILE_OUT/"
-		[ ! -s "$heap" ] || cp "$heap" "$BENCH_PROFILE_OUT/"
+		[ ! -s "$heap" ] || cp "$heap" "${p%.pprof}.heap.txt" "$BENCH_PROFILE_OUT/"
 	fi
 done
 exit "$status"

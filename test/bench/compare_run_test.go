@@ -153,6 +153,9 @@ func (s *subjectProc) profile(t *testing.T, c compareConfig, load string, round 
 		defer close(done)
 		s.saveProfile(t, fmt.Sprintf("profile?seconds=%d", seconds), filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.pprof", s.store)))
 		s.saveProfile(t, "heap", filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.heap.pprof", s.store)))
+		// The text form ends with the runtime's memory statistics: how much
+		// of the RSS is heap in use, heap idle but not returned, stacks.
+		s.saveProfile(t, "heap?debug=1", filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.heap.txt", s.store)))
 	}()
 	return done
 }
