@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
@@ -29,9 +30,10 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 	if !q.Time.To.IsZero() {
 		to = q.Time.To.UnixNano()
 	}
-	var g gather
+	g := gathers.Get().(*gather)
+	defer g.release()
 	if ser := s.series[q.Name]; ser != nil {
-		g.values = make([]float64, 0, ser.len())
+		g.values = slices.Grow(g.values, ser.len())
 		for i := ser.head; i < len(ser.entries); i++ {
 			at, v := ser.at[i], ser.values[i]
 			if at < from || at >= to || math.IsNaN(v) {
@@ -47,8 +49,8 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 	}
 	s.mu.RUnlock()
 	values, runs := g.values, g.runs
-	if g.keys != nil {
-		runs = regroup(values, g.keys, q.Step)
+	if g.unordered {
+		runs, g.scratch = regroup(values, g.keys, q.Step, g.scratch)
 	}
 	out := make([]store.Aggregate, 0, len(runs))
 	for i, r := range runs {
@@ -66,10 +68,25 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 // bucket is a slice of it, marked by runs; once a bucket comes out of
 // order, every value carries its bucket in keys instead, for regroup.
 type gather struct {
-	values []float64
-	runs   []run
-	keys   []int64
-	first  int64 // the earliest point's time; 0 before the first
+	values    []float64
+	runs      []run
+	unordered bool
+	keys      []int64   // each value's bucket, once unordered
+	scratch   []float64 // regroup's
+	first     int64     // the earliest point's time; 0 before the first
+}
+
+// gathers keeps gather arrays between aggregations: a million points
+// took 8 MiB or more per query, and in a sink holding a few GiB of records
+// allocating that much during a garbage collection's mark phase made the
+// query assist it (make bench: 21.6 ms for the first aggregation, 122.7 ms
+// p50 for the ones after it).
+var gathers = sync.Pool{New: func() any { return &gather{} }}
+
+// release empties g and returns it to gathers.
+func (g *gather) release() {
+	g.values, g.runs, g.keys, g.unordered, g.first = g.values[:0], g.runs[:0], g.keys[:0], false, 0
+	gathers.Put(g)
 }
 
 // run is where a bucket's values start in the gathered array.
@@ -83,17 +100,18 @@ func (g *gather) add(key, at int64, v float64) {
 		g.first = at
 	}
 	switch n := len(g.runs); {
-	case g.keys != nil:
+	case g.unordered:
 		g.keys = append(g.keys, key)
 	case n > 0 && g.runs[n-1].key > key:
-		g.keys = make([]int64, len(g.values), cap(g.values))
+		g.unordered = true
+		g.keys = slices.Grow(g.keys[:0], cap(g.values))[:len(g.values)]
 		for i, r := range g.runs {
 			end := runEnd(g.runs, i, len(g.values))
 			for j := r.start; j < end; j++ {
 				g.keys[j] = r.key
 			}
 		}
-		g.keys, g.runs = append(g.keys, key), nil
+		g.keys, g.runs = append(g.keys, key), g.runs[:0]
 	case n == 0 || g.runs[n-1].key != key:
 		g.runs = append(g.runs, run{key: key, start: len(g.values)})
 	}
@@ -104,11 +122,12 @@ func (g *gather) add(key, at int64, v float64) {
 // order, and returns their runs: a counting sort over the buckets between
 // the first and the last, which are step apart (step > 0: a zero step puts
 // every point in one bucket, never out of order).
-func regroup(values []float64, keys []int64, step time.Duration) []run {
+// scratch is a buffer to reuse; regroup returns it, grown.
+func regroup(values []float64, keys []int64, step time.Duration, scratch []float64) ([]run, []float64) {
 	lo, hi := slices.Min(keys), slices.Max(keys)
 	span := uint64(hi-lo) / uint64(step)
 	if span >= uint64(len(values))*4+1024 {
-		return regroupSparse(values, keys)
+		return regroupSparse(values, keys), scratch
 	}
 	next := make([]int, span+1) // counts, then where each bucket's next value goes
 	for _, k := range keys {
@@ -122,14 +141,14 @@ func regroup(values []float64, keys []int64, step time.Duration) []run {
 		}
 		next[b], at = at, at+n
 	}
-	out := make([]float64, len(values))
+	out := slices.Grow(scratch[:0], len(values))[:len(values)]
 	for i, k := range keys {
 		b := uint64(k-lo) / uint64(step)
 		out[next[b]] = values[i]
 		next[b]++
 	}
 	copy(values, out)
-	return runs
+	return runs, out
 }
 
 // regroupSparse is regroup by sorting, for buckets so far apart that
