@@ -158,13 +158,22 @@ func mix(z uint64) uint64 {
 	return z ^ z>>31
 }
 
-// MetricsRequest encodes one ExportMetricsServiceRequest of points gauge
-// points named name, spread over the past hour with distinct attributes.
+// pointStep spaces the points of successive metrics requests: a million
+// of them cover the hour before the first request.
+const pointStep = time.Hour / 1_000_000
+
+// MetricsRequest encodes the n-th ExportMetricsServiceRequest of points
+// gauge points named name, with distinct attributes. Point j of the
+// sequence (j = n*points + i) is stamped an hour before now plus j steps:
+// in time order, as an exporter sends a series, where points used to run
+// backwards within a request and wrap around every 3600, which no exporter
+// does and which sent the memory store's aggregation down its regrouping
+// path. BenchAggregate1M keeps a shuffled case for out-of-order writes.
 func MetricsRequest(name string, points int, n uint64) ([]byte, error) {
 	now := time.Now()
 	gauge := &metricspb.Gauge{}
 	for i := 0; i < points; i++ {
-		ts := now.Add(-time.Duration((int(n)*points+i)%3600) * time.Second)
+		ts := now.Add(-time.Hour + time.Duration(int(n)*points+i)*pointStep)
 		gauge.DataPoints = append(gauge.DataPoints, &metricspb.NumberDataPoint{
 			TimeUnixNano: uint64(ts.UnixNano()),
 			Value:        &metricspb.NumberDataPoint_AsDouble{AsDouble: float64((int(n)*points + i) % 1000)},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	collectormetrics "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -47,6 +48,28 @@ func TestRequestsHaveTheirOwnIdsAndLaterTimes(t *testing.T) {
 				t.Errorf("request %d starts at %d, not after request %d's spans", n, sp.StartTimeUnixNano, n-1)
 			}
 			lastEnd = sp.EndTimeUnixNano
+		}
+	}
+}
+
+// Metric points come in time order across requests, as an exporter sends
+// a series.
+func TestMetricsRequestsRunForwardInTime(t *testing.T) {
+	var last uint64
+	for n := range uint64(3) {
+		b, err := MetricsRequest("m", 50, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var req collectormetrics.ExportMetricsServiceRequest
+		if err := proto.Unmarshal(b, &req); err != nil {
+			t.Fatal(err)
+		}
+		for i, p := range req.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].GetGauge().DataPoints {
+			if p.TimeUnixNano <= last {
+				t.Fatalf("request %d point %d at %d, not after %d", n, i, p.TimeUnixNano, last)
+			}
+			last = p.TimeUnixNano
 		}
 	}
 }
