@@ -14,11 +14,15 @@ func TestConformance(t *testing.T) { storetest.Run(t, open) }
 
 func TestAggregateConsistency(t *testing.T) { storetest.AggregateConsistency(t, open) }
 
-func open(t *testing.T) store.Store {
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "telemetry.db"), 5*time.Second)
+func open(t *testing.T) store.Store { return openTB(t) }
+
+// openTB opens a store on a fresh file, closed when tb ends; tests and
+// benchmarks both use it.
+func openTB(tb testing.TB) store.Store {
+	s, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "telemetry.db"), 5*time.Second)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	tb.Cleanup(func() { _ = s.Close() })
 	return s
 }
