@@ -33,13 +33,8 @@ const readerMmapSize = 1 << 30
 // checkpoints them into the database (SQLite's default is 1000).
 const walCheckpointPages = 4000
 
-// Page cache sizes in KiB: SQLite's default for the readers; the writer's
-// is set by writerCacheKiB. pin.go keeps allocator pages mapped for them.
-const (
-	defaultCacheKiB = 2000
-	writerCacheKiB  = 2000
-	readerConns     = 4
-)
+// readerConns bounds the reading connections, each with its own page cache.
+const readerConns = 4
 
 //go:embed schema/*.sql
 var schemaFS embed.FS
@@ -67,7 +62,6 @@ func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, 
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	pinAllocator()
 	// synchronous=NORMAL: in WAL mode a commit survives a process crash and
 	// only a power loss can undo the last commits, never corrupt the file;
 	// FULL would add an fsync per batch for that last-seconds window.
