@@ -34,10 +34,17 @@ type Options struct {
 }
 
 // Result counts what the receiver acknowledged and what it pushed back.
+//
+// A run bounded by Duration ends with requests in flight: those numbered
+// in Unacked were sent (the receiver may even have stored them) but never
+// acknowledged, so a reader of the receiver must not expect them, and a
+// later run continues from FirstRequest+Issued, never reusing a number.
 type Result struct {
-	Acked     uint64 // requests answered with success
-	Refused   uint64 // retryable refusals (retried)
-	Failed    uint64 // other errors (not retried)
+	Issued    uint64   // request numbers handed out: FirstRequest .. FirstRequest+Issued-1
+	Unacked   []uint64 // numbers among them that were not acknowledged
+	Acked     uint64   // requests answered with success
+	Refused   uint64   // retryable refusals (retried)
+	Failed    uint64   // other errors (not retried)
 	Elapsed   time.Duration
 	LastError error
 }
@@ -77,10 +84,14 @@ func Run(ctx context.Context, o Options, path string, next Next) (Result, error)
 				buf = next(o.FirstRequest+i, buf)
 				acked, refused, err := sendUntilAcked(ctx, send, buf)
 				mu.Lock()
+				res.Issued = max(res.Issued, i+1)
 				res.Refused += refused
 				if acked {
 					res.Acked++
-				} else if err != nil && !over(ctx) {
+				} else {
+					res.Unacked = append(res.Unacked, o.FirstRequest+i)
+				}
+				if !acked && err != nil && !over(ctx) {
 					res.Failed++
 					res.LastError = err
 				}
