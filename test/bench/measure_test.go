@@ -10,7 +10,9 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +20,8 @@ import (
 )
 
 type ingestResult struct {
-	requests   uint64 // trace requests acknowledged so far (ids 0..requests-1 are stored)
+	issued     uint64              // trace requests numbered so far: 0..issued-1
+	unacked    map[uint64]struct{} // numbers among them never acknowledged (in flight at the end)
 	spans      uint64
 	wall       time.Duration
 	cpuSeconds float64
@@ -59,11 +62,17 @@ func measureIngest(t *testing.T, p benchParams, s *Sink) ingestResult {
 	if dropped != 0 {
 		t.Errorf("the sink dropped %v accepted records", dropped)
 	}
-	return ingestResult{requests: res.Acked, spans: spans, wall: res.Elapsed,
+	unacked := map[uint64]struct{}{}
+	for _, n := range res.Unacked {
+		unacked[n] = struct{}{}
+	}
+	return ingestResult{issued: res.Issued, unacked: unacked, spans: spans, wall: res.Elapsed,
 		cpuSeconds: cpu1 - cpu0, refused: res.Refused, dropped: dropped}
 }
 
-type latency struct{ p50, p99, first time.Duration }
+// latency is a query's round trip as the client saw it, and the store's
+// share of it as the sink reported it.
+type latency struct{ p50, p99, first, storeP50, storeP99 time.Duration }
 
 type queryResult struct {
 	byID, list10, filtered, aggregate latency
@@ -73,12 +82,16 @@ type queryResult struct {
 // measureQueries fills the store to the configured size, then times each
 // query through the sink's HTTP query API, one at a time. A store that
 // keeps only the newest retained requests (when not 0) is asked for those.
-func measureQueries(t *testing.T, p benchParams, s *Sink, sent, retained uint64) queryResult {
+// Trace lookups name only traces of acknowledged requests.
+func measureQueries(t *testing.T, p benchParams, s *Sink, in ingestResult, retained uint64) queryResult {
 	perReq := uint64(p.shape.Spans())
-	if want := uint64(p.spans) / perReq; want > sent {
+	sent, stored := in.issued, in.spans
+	if want := uint64(p.spans) / perReq; want > sent-uint64(len(in.unacked)) {
+		more := want - (sent - uint64(len(in.unacked)))
+		stored += more * perReq
 		tmpl, _ := loadgen.TraceTemplate(p.shape)
-		fill(t, s, loadgen.Options{Requests: want - sent, FirstRequest: sent}, "/v1/traces", tmpl.Request, float64(want*perReq))
-		sent = want
+		fill(t, s, loadgen.Options{Requests: more, FirstRequest: sent}, "/v1/traces", tmpl.Request, float64(stored))
+		sent += more
 	}
 	const pointsPerReq = 1000
 	points := uint64(p.points) / pointsPerReq
@@ -88,16 +101,25 @@ func measureQueries(t *testing.T, p benchParams, s *Sink, sent, retained uint64)
 			panic(err)
 		}
 		return b
-	}, float64(sent*perReq+points*pointsPerReq))
+	}, float64(stored+points*pointsPerReq))
 	first := uint64(0) // the oldest request the store still holds
 	if retained != 0 && sent > retained {
 		first = sent - retained
 	}
 	q := queryResult{spans: int((sent - first) * perReq), points: int(points * pointsPerReq)}
-	get := func(path string, v url.Values) func() { return func() { httpGet(t, s.QueryURL+path, v) } }
-	q.byID = timeIt(p.queries, func() {
-		id := loadgen.TraceID(first+rand.Uint64N(sent-first), rand.IntN(p.shape.Traces))
-		httpGet(t, s.QueryURL+"/api/v1/traces/"+hex.EncodeToString(id[:]), nil)
+	if first == 0 {
+		q.spans = int(stored)
+	}
+	get := func(path string, v url.Values) func() time.Duration {
+		return func() time.Duration { return httpGet(t, s.QueryURL+path, v) }
+	}
+	q.byID = timeIt(p.queries, func() time.Duration {
+		n := first + rand.Uint64N(sent-first)
+		for _, lost := in.unacked[n]; lost; _, lost = in.unacked[n] {
+			n = first + rand.Uint64N(sent-first)
+		}
+		id := loadgen.TraceID(n, rand.IntN(p.shape.Traces))
+		return httpGet(t, s.QueryURL+"/api/v1/traces/"+hex.EncodeToString(id[:]), nil)
 	})
 	q.list10 = timeIt(p.queries, get("/api/v1/traces", url.Values{"limit": {"10"}}))
 	q.filtered = timeIt(p.queries, get("/api/v1/traces", url.Values{"limit": {"10"}, "status": {"completed"},
@@ -121,22 +143,27 @@ func fill(t *testing.T, s *Sink, o loadgen.Options, path string, next loadgen.Ne
 // timeIt times a first call on its own (the cold one: statements prepared,
 // pages faulted in), then n more, whose nearest-rank percentiles it
 // reports: with 100 samples the p99 is the second slowest, not the slowest.
-func timeIt(n int, fn func()) latency {
+// fn returns the store's time of its call, which is ranked apart.
+func timeIt(n int, fn func() time.Duration) latency {
 	start := time.Now()
 	fn()
 	first := time.Since(start)
-	d := make([]time.Duration, n)
+	d, st := make([]time.Duration, n), make([]time.Duration, n)
 	for i := range d {
 		start := time.Now()
-		fn()
+		st[i] = fn()
 		d[i] = time.Since(start)
 	}
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	rank := func(pct int) time.Duration { return d[max((n*pct+99)/100-1, 0)] }
-	return latency{p50: rank(50), p99: rank(99), first: first}
+	return latency{p50: rank(d, 50), p99: rank(d, 99), first: first, storeP50: rank(st, 50), storeP99: rank(st, 99)}
 }
 
-func httpGet(t *testing.T, u string, v url.Values) {
+// rank is the nearest-rank percentile of d, which it sorts.
+func rank(d []time.Duration, pct int) time.Duration {
+	slices.Sort(d)
+	return d[max((len(d)*pct+99)/100-1, 0)]
+}
+
+func httpGet(t *testing.T, u string, v url.Values) time.Duration {
 	if v != nil {
 		u += "?" + v.Encode()
 	}
@@ -149,6 +176,17 @@ func httpGet(t *testing.T, u string, v url.Values) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
 	}
+	return storeTime(resp.Header.Get("Server-Timing"))
+}
+
+// storeTime reads the store's time from the sink's Server-Timing header
+// ("store;dur=<milliseconds>"); 0 when there is none.
+func storeTime(header string) time.Duration {
+	ms, err := strconv.ParseFloat(strings.TrimPrefix(header, "store;dur="), 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(ms * float64(time.Millisecond))
 }
 
 func (r row) ingestSummary() string {

@@ -108,7 +108,7 @@ func benchStore(t *testing.T, p benchParams, binary, kind string) row {
 			// A tenth less: the oldest requests kept may be partly evicted.
 			retained = memoryMaxTraces / uint64(p.shape.Traces) * 9 / 10
 		}
-		r.queries = measureQueries(t, p, s, r.ingest.requests, retained)
+		r.queries = measureQueries(t, p, s, r.ingest, retained)
 	}
 	if rss, err := PeakRSSBytes(s.PID()); err == nil {
 		r.peakRSS = rss
