@@ -43,11 +43,20 @@ func renderTable(p benchParams, rows []row) string {
 				ms(q.filtered.first), ms(q.aggregate.first))
 		}
 	}
+	b.WriteString("\nThe store's own time within the samples, from the sink's Server-Timing header (by id / list 10 / filtered / aggregation, p50 / p99):")
+	for _, r := range rows {
+		if q := r.queries; r.store != "otlp" {
+			fmt.Fprintf(&b, " %s %s, %s, %s, %s;", r.store, storeLat(q.byID), storeLat(q.list10),
+				storeLat(q.filtered), storeLat(q.aggregate))
+		}
+	}
 	b.WriteString("\n")
 	return b.String()
 }
 
 func lat(l latency) string { return ms(l.p50) + " / " + ms(l.p99) }
+
+func storeLat(l latency) string { return ms(l.storeP50) + " / " + ms(l.storeP99) }
 
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -107,4 +108,24 @@ func TestTheOTLPBackendForwardsAndAnswersQueriesWith501(t *testing.T) {
 	})
 	checkEvents(t, downstream, traceID)
 	checkMetrics(t, downstream, "http")
+}
+
+// TestAnswersSayHowLongTheStoreTook: every query answer, an empty or a
+// failed one included, carries the store's time as Server-Timing, so that a
+// client can tell a slow store from a slow round trip.
+func TestAnswersSayHowLongTheStoreTook(t *testing.T) {
+	a := startSink(t, testConfig(nil), memory.New(config.Memory{}))
+	for _, path := range []string{"/api/v1/traces?limit=10", "/api/v1/traces/0af7651916cd43dd8448eb211c80319c",
+		"/api/v1/spans", "/api/v1/events", "/api/v1/metrics", "/api/v1/metrics/aggregate?name=m"} {
+		resp, err := http.Get("http://" + a.Addrs().Query + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		st := resp.Header.Get("Server-Timing")
+		ms, err := strconv.ParseFloat(strings.TrimPrefix(st, "store;dur="), 64)
+		if !strings.HasPrefix(st, "store;dur=") || err != nil || ms < 0 {
+			t.Errorf("GET %s (%d): Server-Timing %q, want store;dur=<milliseconds>", path, resp.StatusCode, st)
+		}
+	}
 }

@@ -12,13 +12,19 @@
 // "events", "metrics", "buckets"); errors answer {"error": "..."} with 400 for
 // a bad parameter (the message names it), 404 for an unknown trace, and 501
 // from an export-only backend.
+//
+// Every answer that reached the store carries a Server-Timing header,
+// "store;dur=<milliseconds>", the time the store took: what is left of a
+// slow answer is the round trip, encoding and scheduling, not the query.
 package query
 
 import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
@@ -59,7 +65,7 @@ func (h *Handler) traces(w http.ResponseWriter, r *http.Request) {
 		writeError(w, p.err)
 		return
 	}
-	rows, err := h.store.QueryTraces(r.Context(), q)
+	rows, err := timed(w, func() ([]store.Trace, error) { return h.store.QueryTraces(r.Context(), q) })
 	reply(w, "traces", rows, err)
 }
 
@@ -69,7 +75,7 @@ func (h *Handler) trace(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badParam("traceId", "must be 32 hex digits"))
 		return
 	}
-	detail, err := h.store.GetTrace(r.Context(), id)
+	detail, err := timed(w, func() (*store.TraceDetail, error) { return h.store.GetTrace(r.Context(), id) })
 	if err != nil {
 		writeError(w, err)
 		return
@@ -85,7 +91,7 @@ func (h *Handler) spans(w http.ResponseWriter, r *http.Request) {
 		writeError(w, p.err)
 		return
 	}
-	rows, err := h.store.QuerySpans(r.Context(), q)
+	rows, err := timed(w, func() ([]store.Span, error) { return h.store.QuerySpans(r.Context(), q) })
 	reply(w, "spans", rows, err)
 }
 
@@ -98,7 +104,7 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		writeError(w, p.err)
 		return
 	}
-	rows, err := h.store.QueryEvents(r.Context(), q)
+	rows, err := timed(w, func() ([]store.Event, error) { return h.store.QueryEvents(r.Context(), q) })
 	reply(w, "events", rows, err)
 }
 
@@ -109,7 +115,7 @@ func (h *Handler) metrics(w http.ResponseWriter, r *http.Request) {
 		writeError(w, p.err)
 		return
 	}
-	rows, err := h.store.QueryMetrics(r.Context(), q)
+	rows, err := timed(w, func() ([]store.Metric, error) { return h.store.QueryMetrics(r.Context(), q) })
 	reply(w, "metrics", rows, err)
 }
 
@@ -123,8 +129,18 @@ func (h *Handler) aggregate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, p.err)
 		return
 	}
-	rows, err := h.store.AggregateMetrics(r.Context(), q)
+	rows, err := timed(w, func() ([]store.Aggregate, error) { return h.store.AggregateMetrics(r.Context(), q) })
 	reply(w, "buckets", rows, err)
+}
+
+// timed runs a store call and reports its duration in the Server-Timing
+// header, which must be set before the answer is written.
+func timed[T any](w http.ResponseWriter, call func() (T, error)) (T, error) {
+	start := time.Now()
+	v, err := call()
+	ms := float64(time.Since(start).Nanoseconds()) / 1e6
+	w.Header().Set("Server-Timing", "store;dur="+strconv.FormatFloat(ms, 'f', 3, 64))
+	return v, err
 }
 
 // reply writes {key: rows}, or the error.
