@@ -95,6 +95,9 @@ func TestTelemetryFromTheSDKIsQueryableOverTheAPI(t *testing.T) {
 				a := startSink(t, cfg, backend.open(t))
 				traceID := sendWithSDK(t, a, protocol)
 				eventually(t, "both spans", func() bool { return countSpans(t, a, traceID) == 2 })
+				// Spans, events and metrics are separate exports, flushed by
+				// the sink's buffer each in its own time.
+				eventually(t, "the span event and the metric points", func() bool { return sentAllStored(t, a, traceID, protocol) })
 				checkTrace(t, a, traceID, protocol)
 				checkEvents(t, a, traceID)
 				checkMetrics(t, a, protocol)
@@ -120,6 +123,23 @@ func checkTrace(t *testing.T, a *app.App, traceID, protocol string) {
 	if len(list.Traces) != 1 || list.Traces[0].TraceID != traceID {
 		t.Errorf("filtered trace list = %+v, want just %s", list.Traces, traceID)
 	}
+}
+
+// sentAllStored reports whether the event and each metric the SDK sent can
+// be queried.
+func sentAllStored(t *testing.T, a *app.App, traceID, protocol string) bool {
+	var events eventList
+	getJSON(t, a, "/api/v1/events?traceId="+traceID, &events)
+	if len(events.Events) == 0 {
+		return false
+	}
+	for _, prefix := range []string{"orders-", "latency-", "temp-"} {
+		var list metricList
+		if getJSON(t, a, "/api/v1/metrics?name="+prefix+protocol, &list); len(list.Metrics) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func checkEvents(t *testing.T, a *app.App, traceID string) {
