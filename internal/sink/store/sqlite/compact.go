@@ -123,6 +123,8 @@ func (s *Store) compactRuns(ctx context.Context, limit int) (more bool, err erro
 			s.compaction.putBack(keys)
 		}
 	}()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -172,5 +174,5 @@ func (s *Store) rewrite(ctx context.Context, tx *sql.Tx, k runKey, small int) er
 			return err
 		}
 	}
-	return insertRuns(ctx, tx.StmtContext(ctx, s.stmts.insertRun), s.pageSize, merged)
+	return insertRuns(ctx, tx.StmtContext(ctx, s.runStmt), s.pageSize, merged)
 }

@@ -72,6 +72,8 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 	if err := s.open(ctx); err != nil {
 		return r, err
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return r, wrap("prune", err)

@@ -88,9 +88,17 @@ func inlineRun(pageSize int, name string) int { return pageSize - 100 - len(name
 
 // insertRuns stores runs as rows that fit their b-tree page.
 func insertRuns(ctx context.Context, ins *sql.Stmt, pageSize int, runs []valueruns.Run) error {
+	return eachRow(pageSize, runs, func(r valueruns.Run) error {
+		_, err := ins.ExecContext(ctx, r.Name, r.Start, r.Count, r.Points)
+		return err
+	})
+}
+
+// eachRow calls put with each row of metric_runs that runs take.
+func eachRow(pageSize int, runs []valueruns.Run, put func(valueruns.Run) error) error {
 	for _, run := range runs {
 		for _, r := range run.Chunks(inlineRun(pageSize, run.Name)) {
-			if _, err := ins.ExecContext(ctx, r.Name, r.Start, r.Count, r.Points); err != nil {
+			if err := put(r); err != nil {
 				return err
 			}
 		}
@@ -145,7 +153,7 @@ func (s *Store) pruneRuns(ctx context.Context, tx *sql.Tx, cut int64) error {
 	if minute == cut {
 		return nil
 	}
-	return rebuildRuns(ctx, tx, tx.StmtContext(ctx, s.stmts.insertRun), s.pageSize, "SELECT name, timestamp, value "+
+	return rebuildRuns(ctx, tx, tx.StmtContext(ctx, s.runStmt), s.pageSize, "SELECT name, timestamp, value "+
 		"FROM metrics WHERE timestamp >= ? AND timestamp < ? AND value IS NOT NULL ORDER BY name, timestamp",
 		cut, minute+valueruns.Minute)
 }

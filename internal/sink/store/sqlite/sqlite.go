@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,13 +41,19 @@ const readerConns = 4
 //go:embed schema/*.sql
 var schemaFS embed.FS
 
-// Store keeps records in one SQLite file. Writes go through a pool of one
-// connection, so they queue in Go instead of failing with SQLITE_BUSY;
-// reads use their own pool and, thanks to WAL, never wait for a write.
+// Store keeps records in one SQLite file. Batches are written on a
+// connection of their own driven through SQLite's C API (conn.go);
+// migrations, compaction and pruning use a database/sql pool of one
+// connection. writeMu serialises the write transactions of both, so they
+// queue in Go instead of failing with SQLITE_BUSY; reads use their own
+// pool and, thanks to WAL, never wait for a write.
 type Store struct {
+	writeMu    sync.Mutex
+	batches    *conn      // the batch writer's connection
+	stmts      statements // prepared on batches
 	writer     *sql.DB
+	runStmt    *sql.Stmt // insert_run on writer
 	reader     *sql.DB
-	stmts      statements
 	pageSize   int
 	compaction compaction
 	closed     atomic.Bool
@@ -71,9 +79,9 @@ func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, 
 	// 4000 pages (a WAL of up to 16 MiB) instead of every 1000 cut the
 	// write cost by a sixth (BenchmarkWriteSpansCPU/RandomIDs: 42-44k to
 	// 51k spans per CPU-second; 16000 pages gave 53k).
-	q := url.Values{"_txlock": {"immediate"}, "_pragma": {
-		fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
-		"journal_mode(WAL)", "synchronous(NORMAL)", fmt.Sprintf("wal_autocheckpoint(%d)", walCheckpointPages)}}
+	pragmas := []string{fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()),
+		"journal_mode(WAL)", "synchronous(NORMAL)", fmt.Sprintf("wal_autocheckpoint(%d)", walCheckpointPages)}
+	q := url.Values{"_txlock": {"immediate"}, "_pragma": pragmas}
 	file := "file:" + (&url.URL{Path: path}).EscapedPath() + "?"
 	s := &Store{}
 	var err error
@@ -91,15 +99,16 @@ func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, 
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	s.reader.SetMaxOpenConns(readerConns)
-	if err := s.init(ctx); err != nil {
-		_ = s.writer.Close()
-		_ = s.reader.Close()
+	if err := s.init(ctx, path, pragmas); err != nil {
+		_ = s.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
 	return s, nil
 }
 
-func (s *Store) init(ctx context.Context) error {
+// init brings the schema up to date, then opens the batch writer's
+// connection, whose statements need the tables.
+func (s *Store) init(ctx context.Context, path string, pragmas []string) error {
 	if err := migrate(ctx, s.writer); err != nil {
 		return err
 	}
@@ -107,7 +116,13 @@ func (s *Store) init(ctx context.Context) error {
 	if s.pageSize, err = pageSize(ctx, s.writer); err != nil {
 		return err
 	}
-	return s.stmts.prepare(ctx, s.writer)
+	if s.runStmt, err = s.writer.PrepareContext(ctx, insertRunSQL()); err != nil {
+		return err
+	}
+	if s.batches, err = openConn(path, pragmas); err != nil {
+		return err
+	}
+	return s.stmts.prepare(s.batches)
 }
 
 // migrate applies the embedded schema files whose number is above the
@@ -167,12 +182,18 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
 	}
-	s.stmts.close()
-	werr := s.writer.Close()
-	if rerr := s.reader.Close(); werr == nil {
-		werr = rerr
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var errs []error
+	if s.batches != nil {
+		s.stmts.close()
+		errs = append(errs, s.batches.close())
 	}
-	return werr
+	if s.runStmt != nil {
+		errs = append(errs, s.runStmt.Close())
+	}
+	errs = append(errs, s.writer.Close(), s.reader.Close())
+	return errors.Join(errs...)
 }
 
 // open fails once the store is closed.

@@ -1,9 +1,6 @@
 package sqlite
 
 import (
-	"bytes"
-	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	"strings"
@@ -12,14 +9,13 @@ import (
 //go:embed sql/*.sql
 var sqlFS embed.FS
 
-// statements are prepared once on the writer's single connection and bound
-// to each write transaction with tx.Stmt.
+// statements are the batch writer's, prepared once on its connection.
 type statements struct {
-	insertSpan, insertEvent, insertMetric, insertRun, selectTraces, upsertTrace *sql.Stmt
+	insertSpan, insertEvent, insertMetric, insertRun, selectTraces, upsertTrace *stmt
 }
 
-func (st *statements) prepare(ctx context.Context, db *sql.DB) error {
-	for name, p := range map[string]**sql.Stmt{
+func (st *statements) prepare(c *conn) error {
+	for name, p := range map[string]**stmt{
 		"insert_span": &st.insertSpan, "insert_event": &st.insertEvent,
 		"insert_metric": &st.insertMetric, "insert_run": &st.insertRun, "select_traces": &st.selectTraces,
 		"upsert_trace": &st.upsertTrace,
@@ -28,10 +24,11 @@ func (st *statements) prepare(ctx context.Context, db *sql.DB) error {
 		if err != nil {
 			return err
 		}
+		query := string(body)
 		if name == "select_traces" {
-			body = bytes.Replace(body, []byte("(?)"), []byte("(?"+strings.Repeat(", ?", traceLookup-1)+")"), 1)
+			query = strings.Replace(query, "(?)", "(?"+strings.Repeat(", ?", traceLookup-1)+")", 1)
 		}
-		if *p, err = db.PrepareContext(ctx, string(body)); err != nil {
+		if *p, err = c.prepare(query); err != nil {
 			return fmt.Errorf("prepare %s: %w", name, err)
 		}
 	}
@@ -39,9 +36,9 @@ func (st *statements) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (st *statements) close() {
-	for _, s := range []*sql.Stmt{st.insertSpan, st.insertEvent, st.insertMetric, st.insertRun, st.selectTraces, st.upsertTrace} {
+	for _, s := range []*stmt{st.insertSpan, st.insertEvent, st.insertMetric, st.insertRun, st.selectTraces, st.upsertTrace} {
 		if s != nil {
-			_ = s.Close()
+			s.finalize()
 		}
 	}
 }

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
@@ -13,7 +11,9 @@ import (
 )
 
 // Write stores the batch in one transaction: the new spans, then the trace
-// rows they change, then events and metric points.
+// rows they change, then events and metric points. The statements run
+// whatever ctx does (a transaction holds only the time of one batch); ctx
+// is checked before the commit.
 func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	if err := s.open(ctx); err != nil {
 		return err
@@ -21,22 +21,8 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	if err := store.ValidateBatch(b); err != nil {
 		return err
 	}
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	// Statements run without ctx's cancellation: the driver watches a
-	// cancellable context with a goroutine per statement, which showed as 7%
-	// of the store's write CPU; ctx is checked before the commit instead.
-	if err := s.writeAll(context.WithoutCancel(ctx), tx, b); err != nil {
-		return fmt.Errorf("sqlite: write: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.writeTx(ctx, b); err != nil {
 		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	if len(b.Metrics) > 0 {
 		s.compactAfterWrite(ctx)
@@ -44,36 +30,70 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	return nil
 }
 
-func (s *Store) writeAll(ctx context.Context, tx *sql.Tx, b *store.Batch) error {
+func (s *Store) writeTx(ctx context.Context, b *store.Batch) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.closed.Load() {
+		return fmt.Errorf("sqlite: %w", store.ErrClosed)
+	}
+	if err := s.batches.exec("BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	err := s.writeAll(b)
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		if err = s.batches.exec("COMMIT"); err != nil {
+			err = fmt.Errorf("sqlite: commit: %w", err)
+		}
+	} else {
+		err = fmt.Errorf("sqlite: write: %w", err)
+	}
+	if err != nil {
+		// After a failed COMMIT the transaction may be open still.
+		_ = s.batches.exec("ROLLBACK")
+	}
+	return err
+}
+
+func (s *Store) writeAll(b *store.Batch) error {
 	var memo attrjson.Memo
-	fresh, err := s.insertSpans(ctx, tx, b.Spans, &memo)
+	fresh, err := s.insertSpans(b.Spans, &memo)
 	if err != nil {
 		return err
 	}
-	if err := s.upsertTraces(ctx, tx, tracerow.FromSpans(fresh)); err != nil {
+	if err := s.upsertTraces(tracerow.FromSpans(fresh)); err != nil {
 		return err
 	}
-	ins := tx.StmtContext(ctx, s.stmts.insertEvent)
+	ins := s.stmts.insertEvent
 	for i := range b.Events {
 		e := &b.Events[i]
 		attrs, res, err := attrjson.MarshalPair(e.Attributes, e.Resource, &memo)
 		if err != nil {
 			return err
 		}
-		if _, err := ins.ExecContext(ctx, e.EventID, e.TraceID, e.SpanID, e.Type, e.Name,
-			e.Timestamp.UnixNano(), attrs, res); err != nil {
+		ins.text(1, e.EventID)
+		ins.text(2, e.TraceID)
+		ins.text(3, e.SpanID)
+		ins.text(4, e.Type)
+		ins.text(5, e.Name)
+		ins.int64(6, e.Timestamp.UnixNano())
+		ins.text(7, attrs)
+		ins.text(8, res)
+		if _, err := ins.exec(); err != nil {
 			return err
 		}
 	}
-	return s.insertMetrics(ctx, tx, b.Metrics, &memo)
+	return s.insertMetrics(b.Metrics, &memo)
 }
 
 // insertSpans returns the spans that were not stored yet: only they count
 // towards their traces. Usually that is all of them, and spans itself is
 // returned: copying a thousand spans into a growing slice showed as 4% of
 // the write.
-func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span, memo *attrjson.Memo) ([]store.Span, error) {
-	ins := tx.StmtContext(ctx, s.stmts.insertSpan)
+func (s *Store) insertSpans(spans []store.Span, memo *attrjson.Memo) ([]store.Span, error) {
+	ins := s.stmts.insertSpan
 	var fresh []store.Span // nil until a span turns out stored already
 	for i := range spans {
 		sp := &spans[i]
@@ -81,13 +101,20 @@ func (s *Store) insertSpans(ctx context.Context, tx *sql.Tx, spans []store.Span,
 		if err != nil {
 			return nil, err
 		}
-		r, err := ins.ExecContext(ctx, sp.SpanID, sp.TraceID, sp.ParentSpanID, sp.Name, sp.Kind,
-			sp.StartTime.UnixNano(), sp.EndTime.UnixNano(), sp.Duration, sp.Status,
-			sp.StatusMessage, sp.Scope, attrs, res)
-		if err != nil {
-			return nil, err
-		}
-		n, err := r.RowsAffected()
+		ins.text(1, sp.SpanID)
+		ins.text(2, sp.TraceID)
+		ins.text(3, sp.ParentSpanID)
+		ins.text(4, sp.Name)
+		ins.text(5, sp.Kind)
+		ins.int64(6, sp.StartTime.UnixNano())
+		ins.int64(7, sp.EndTime.UnixNano())
+		ins.float(8, sp.Duration)
+		ins.text(9, sp.Status)
+		ins.text(10, sp.StatusMessage)
+		ins.text(11, sp.Scope)
+		ins.text(12, attrs)
+		ins.text(13, res)
+		n, err := ins.exec()
 		switch {
 		case err != nil:
 			return nil, err
@@ -110,15 +137,11 @@ const traceLookup = 64
 // upsertTraces merges the batch's contribution into the stored rows in Go,
 // since SQLite's JSON functions would round floats; the transaction holds
 // the write lock, so nothing changes the rows in between.
-func (s *Store) upsertTraces(ctx context.Context, tx *sql.Tx, adds []*tracerow.Row) error {
-	args := make([]any, traceLookup)
+func (s *Store) upsertTraces(adds []*tracerow.Row) error {
 	for len(adds) > 0 {
 		chunk := adds[:min(traceLookup, len(adds))]
 		adds = adds[len(chunk):]
-		for i := range args {
-			args[i] = chunk[min(i, len(chunk)-1)].TraceID
-		}
-		stored, err := s.storedTraces(ctx, tx, args)
+		stored, err := s.storedTraces(chunk)
 		if err != nil {
 			return err
 		}
@@ -128,7 +151,7 @@ func (s *Store) upsertTraces(ctx context.Context, tx *sql.Tx, adds []*tracerow.R
 				old.Merge(add)
 				row = old
 			}
-			if err := s.writeTrace(ctx, tx, row); err != nil {
+			if err := s.writeTrace(row); err != nil {
 				return err
 			}
 		}
@@ -136,43 +159,68 @@ func (s *Store) upsertTraces(ctx context.Context, tx *sql.Tx, adds []*tracerow.R
 	return nil
 }
 
-// storedTraces reads the stored rows of the traces ids names, by id.
-func (s *Store) storedTraces(ctx context.Context, tx *sql.Tx, ids []any) (map[string]*tracerow.Row, error) {
-	rows, err := tx.StmtContext(ctx, s.stmts.selectTraces).QueryContext(ctx, ids...)
-	if err != nil {
-		return nil, err
+// storedTraces reads the stored rows of the traces of rows, by id; the
+// statement's placeholders past the chunk repeat its last id.
+func (s *Store) storedTraces(rows []*tracerow.Row) (map[string]*tracerow.Row, error) {
+	sel := s.stmts.selectTraces
+	for i := range traceLookup {
+		sel.text(i+1, rows[min(i, len(rows)-1)].TraceID)
 	}
-	defer func() { _ = rows.Close() }()
 	stored := map[string]*tracerow.Row{}
-	for rows.Next() {
-		r, err := readTrace(rows)
-		if err != nil {
-			return nil, err
+	err := sel.query(func(st *stmt) error {
+		r, err := readTraceColumns(st)
+		if err == nil {
+			stored[r.TraceID] = r
 		}
-		stored[r.TraceID] = r
+		return err
+	})
+	return stored, err
+}
+
+// readTraceColumns reads a row of traceCols, as readTrace does from
+// database/sql.
+func readTraceColumns(st *stmt) (*tracerow.Row, error) {
+	r := &tracerow.Row{}
+	r.TraceID = st.columnText(0)
+	if r.HasRoot = !st.isNull(1); r.HasRoot {
+		r.Name = st.columnText(1)
 	}
-	return stored, rows.Err()
+	r.StartTime, r.EndTime = ns(st.columnInt64(2)), ns(st.columnInt64(3))
+	r.Duration = st.columnFloat(4)
+	r.Status = st.columnText(5)
+	r.SpanCount = int(st.columnInt64(6))
+	var err error
+	r.Attributes, err = attrjson.Unmarshal(st.columnBytes(7))
+	return r, err
 }
 
 // writeTrace replaces the stored row with row.
-func (s *Store) writeTrace(ctx context.Context, tx *sql.Tx, row *tracerow.Row) error {
+func (s *Store) writeTrace(row *tracerow.Row) error {
 	attrs, err := attrjson.Marshal(row.Attributes)
 	if err != nil {
 		return err
 	}
-	var name sql.NullString
+	up := s.stmts.upsertTrace
+	up.text(1, row.TraceID)
 	if row.HasRoot {
-		name = sql.NullString{String: row.Name, Valid: true}
+		up.text(2, row.Name)
+	} else {
+		up.null(2)
 	}
-	_, err = tx.StmtContext(ctx, s.stmts.upsertTrace).ExecContext(ctx, row.TraceID, name,
-		row.StartTime.UnixNano(), row.EndTime.UnixNano(), row.Duration, row.Status, row.SpanCount, attrs)
+	up.int64(3, row.StartTime.UnixNano())
+	up.int64(4, row.EndTime.UnixNano())
+	up.float(5, row.Duration)
+	up.text(6, row.Status)
+	up.int64(7, int64(row.SpanCount))
+	up.jsonText(8, attrs)
+	_, err = up.exec()
 	return err
 }
 
 // insertMetrics stores the points, then the value runs of those that were
 // not stored yet, so that a retried batch counts each point once.
-func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.Metric, memo *attrjson.Memo) error {
-	ins := tx.StmtContext(ctx, s.stmts.insertMetric)
+func (s *Store) insertMetrics(metrics []store.Metric, memo *attrjson.Memo) error {
+	ins := s.stmts.insertMetric
 	var runs valueruns.Builder
 	for i := range metrics {
 		m := &metrics[i]
@@ -180,19 +228,32 @@ func (s *Store) insertMetrics(ctx context.Context, tx *sql.Tx, metrics []store.M
 		if err != nil {
 			return err
 		}
-		value := sql.NullFloat64{Float64: m.Value, Valid: !math.IsNaN(m.Value)}
-		r, err := ins.ExecContext(ctx, m.MetricID, m.TraceID, m.Name, value, m.Unit,
-			m.AggregationType, m.Timestamp.UnixNano(), attrs, res)
+		ins.text(1, m.MetricID)
+		ins.text(2, m.TraceID)
+		ins.text(3, m.Name)
+		ins.optFloat(4, m.Value)
+		ins.text(5, m.Unit)
+		ins.text(6, m.AggregationType)
+		ins.int64(7, m.Timestamp.UnixNano())
+		ins.text(8, attrs)
+		ins.text(9, res)
+		n, err := ins.exec()
 		if err != nil {
 			return err
 		}
-		if n, err := r.RowsAffected(); err != nil {
-			return err
-		} else if n == 1 {
+		if n == 1 {
 			runs.Add(m.Name, m.Value, m.Timestamp.UnixNano())
 		}
 	}
 	made := runs.Runs()
 	s.compaction.touch(made)
-	return insertRuns(ctx, tx.StmtContext(ctx, s.stmts.insertRun), s.pageSize, made)
+	return eachRow(s.pageSize, made, func(r valueruns.Run) error {
+		put := s.stmts.insertRun
+		put.text(1, r.Name)
+		put.int64(2, r.Start)
+		put.int64(3, int64(r.Count))
+		put.blob(4, r.Points)
+		_, err := put.exec()
+		return err
+	})
 }
