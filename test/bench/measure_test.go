@@ -86,8 +86,8 @@ type queryResult struct {
 func measureQueries(t *testing.T, p benchParams, s *Sink, in ingestResult, retained uint64) queryResult {
 	perReq := uint64(p.shape.Spans())
 	sent, stored := in.issued, in.spans
-	if want := uint64(p.spans) / perReq; want > sent-uint64(len(in.unacked)) {
-		more := want - (sent - uint64(len(in.unacked)))
+	if want, acked := uint64(p.spans)/perReq, sent-uint64(len(in.unacked)); want > acked {
+		more := want - acked
 		stored += more * perReq
 		tmpl, _ := loadgen.TraceTemplate(p.shape)
 		fill(t, s, loadgen.Options{Requests: more, FirstRequest: sent}, "/v1/traces", tmpl.Request, float64(stored))
@@ -106,9 +106,9 @@ func measureQueries(t *testing.T, p benchParams, s *Sink, in ingestResult, retai
 	if retained != 0 && sent > retained {
 		first = sent - retained
 	}
-	q := queryResult{spans: int((sent - first) * perReq), points: int(points * pointsPerReq)}
-	if first == 0 {
-		q.spans = int(stored)
+	q := queryResult{spans: int(stored), points: int(points * pointsPerReq)}
+	if first > 0 {
+		q.spans = int((sent - first) * perReq)
 	}
 	get := func(path string, v url.Values) func() time.Duration {
 		return func() time.Duration { return httpGet(t, s.QueryURL+path, v) }

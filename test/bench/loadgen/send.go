@@ -90,10 +90,10 @@ func Run(ctx context.Context, o Options, path string, next Next) (Result, error)
 					res.Acked++
 				} else {
 					res.Unacked = append(res.Unacked, o.FirstRequest+i)
-				}
-				if !acked && err != nil && !over(ctx) {
-					res.Failed++
-					res.LastError = err
+					if err != nil && !over(ctx) {
+						res.Failed++
+						res.LastError = err
+					}
 				}
 				mu.Unlock()
 			}

@@ -103,7 +103,7 @@ func (s *Store) compactAfterWrite(ctx context.Context) {
 		return
 	}
 	c.next = now.Add(compactEvery)
-	// Without ctx's cancellation, as in Write: the driver would start a
+	// Without ctx's cancellation: the database/sql driver would start a
 	// goroutine per statement to watch it, and a pass is short.
 	if more, err := s.compactRuns(context.WithoutCancel(ctx), compactKeys); more && err == nil {
 		c.next = now

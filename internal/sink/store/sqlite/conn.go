@@ -103,20 +103,20 @@ func (c *conn) close() error {
 	return err
 }
 
-// Error is a SQLite result code with the connection's message for it.
-type Error struct {
-	Code    int // the extended result code
-	Message string
+// sqliteError is a SQLite result code with the connection's message for it.
+type sqliteError struct {
+	code    int32 // the extended result code
+	message string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("%s (%d)", e.Message, e.Code) }
+func (e *sqliteError) Error() string { return fmt.Sprintf("%s (%d)", e.message, e.code) }
 
 func (c *conn) error(rc int32) error {
 	msg := libc.GoString(sqlite3.Xsqlite3_errstr(c.tls, rc))
 	if c.db != 0 {
 		msg = libc.GoString(sqlite3.Xsqlite3_errmsg(c.tls, c.db))
 	}
-	return &Error{Code: int(rc), Message: msg}
+	return &sqliteError{code: rc, message: msg}
 }
 
 // stmt is a prepared statement of a conn. Arguments are bound by position
@@ -144,22 +144,31 @@ func (s *stmt) float(i int, v float64) {
 func (s *stmt) null(i int) { s.check(sqlite3.Xsqlite3_bind_null(s.c.tls, s.p, int32(i))) }
 
 // text binds v, copied into the arena: SQLite reads it during the run.
-func (s *stmt) text(i int, v string) {
-	p := s.c.arena.copy(s.c.tls, unsafe.StringData(v), len(v))
-	s.check(sqlite3.Xsqlite3_bind_text(s.c.tls, s.p, int32(i), p, int32(len(v)), 0))
-}
+func (s *stmt) text(i int, v string) { s.bytes(i, unsafe.StringData(v), len(v), false) }
 
-// blob binds v as a BLOB, copied into the arena.
-func (s *stmt) blob(i int, v []byte) {
-	p := s.c.arena.copy(s.c.tls, unsafe.SliceData(v), len(v))
-	s.check(sqlite3.Xsqlite3_bind_blob(s.c.tls, s.p, int32(i), p, int32(len(v)), 0))
+// texts binds vs as TEXT to the parameters from i on.
+func (s *stmt) texts(i int, vs ...string) {
+	for k, v := range vs {
+		s.text(i+k, v)
+	}
 }
 
 // jsonText binds JSON bytes as TEXT, the type the schema's JSON columns
 // hold.
-func (s *stmt) jsonText(i int, v []byte) {
-	p := s.c.arena.copy(s.c.tls, unsafe.SliceData(v), len(v))
-	s.check(sqlite3.Xsqlite3_bind_text(s.c.tls, s.p, int32(i), p, int32(len(v)), 0))
+func (s *stmt) jsonText(i int, v []byte) { s.bytes(i, unsafe.SliceData(v), len(v), false) }
+
+// blob binds v as a BLOB.
+func (s *stmt) blob(i int, v []byte) { s.bytes(i, unsafe.SliceData(v), len(v), true) }
+
+// bytes binds n bytes from src as TEXT or BLOB, copied into the arena and
+// bound without a copy of SQLite's (SQLITE_STATIC).
+func (s *stmt) bytes(i int, src *byte, n int, blob bool) {
+	p := s.c.arena.copy(s.c.tls, src, n)
+	bind := sqlite3.Xsqlite3_bind_text
+	if blob {
+		bind = sqlite3.Xsqlite3_bind_blob
+	}
+	s.check(bind(s.c.tls, s.p, int32(i), p, int32(n), 0))
 }
 
 // optFloat binds v, or NULL for NaN, which SQLite cannot store.
@@ -174,19 +183,10 @@ func (s *stmt) optFloat(i int, v float64) {
 // exec runs a statement that returns no rows and reports how many rows it
 // changed.
 func (s *stmt) exec() (int64, error) {
-	defer s.done()
-	if s.err != nil {
-		return 0, s.err
+	if err := s.query(func(*stmt) error { return nil }); err != nil {
+		return 0, err
 	}
-	for {
-		switch rc := sqlite3.Xsqlite3_step(s.c.tls, s.p); rc {
-		case sqlite3.SQLITE_DONE:
-			return int64(sqlite3.Xsqlite3_changes(s.c.tls, s.c.db)), nil
-		case sqlite3.SQLITE_ROW:
-		default:
-			return 0, s.c.error(rc)
-		}
-	}
+	return int64(sqlite3.Xsqlite3_changes(s.c.tls, s.c.db)), nil
 }
 
 // query runs a statement and calls row for each row it returns; row reads

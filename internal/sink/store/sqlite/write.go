@@ -73,14 +73,9 @@ func (s *Store) writeAll(b *store.Batch) error {
 		if err != nil {
 			return err
 		}
-		ins.text(1, e.EventID)
-		ins.text(2, e.TraceID)
-		ins.text(3, e.SpanID)
-		ins.text(4, e.Type)
-		ins.text(5, e.Name)
+		ins.texts(1, e.EventID, e.TraceID, e.SpanID, e.Type, e.Name)
 		ins.int64(6, e.Timestamp.UnixNano())
-		ins.text(7, attrs)
-		ins.text(8, res)
+		ins.texts(7, attrs, res)
 		if _, err := ins.exec(); err != nil {
 			return err
 		}
@@ -101,19 +96,11 @@ func (s *Store) insertSpans(spans []store.Span, memo *attrjson.Memo) ([]store.Sp
 		if err != nil {
 			return nil, err
 		}
-		ins.text(1, sp.SpanID)
-		ins.text(2, sp.TraceID)
-		ins.text(3, sp.ParentSpanID)
-		ins.text(4, sp.Name)
-		ins.text(5, sp.Kind)
+		ins.texts(1, sp.SpanID, sp.TraceID, sp.ParentSpanID, sp.Name, sp.Kind)
 		ins.int64(6, sp.StartTime.UnixNano())
 		ins.int64(7, sp.EndTime.UnixNano())
 		ins.float(8, sp.Duration)
-		ins.text(9, sp.Status)
-		ins.text(10, sp.StatusMessage)
-		ins.text(11, sp.Scope)
-		ins.text(12, attrs)
-		ins.text(13, res)
+		ins.texts(9, sp.Status, sp.StatusMessage, sp.Scope, attrs, res)
 		n, err := ins.exec()
 		switch {
 		case err != nil:
@@ -228,15 +215,11 @@ func (s *Store) insertMetrics(metrics []store.Metric, memo *attrjson.Memo) error
 		if err != nil {
 			return err
 		}
-		ins.text(1, m.MetricID)
-		ins.text(2, m.TraceID)
-		ins.text(3, m.Name)
+		ins.texts(1, m.MetricID, m.TraceID, m.Name)
 		ins.optFloat(4, m.Value)
-		ins.text(5, m.Unit)
-		ins.text(6, m.AggregationType)
+		ins.texts(5, m.Unit, m.AggregationType)
 		ins.int64(7, m.Timestamp.UnixNano())
-		ins.text(8, attrs)
-		ins.text(9, res)
+		ins.texts(8, attrs, res)
 		n, err := ins.exec()
 		if err != nil {
 			return err
