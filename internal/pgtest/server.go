@@ -70,6 +70,17 @@ func (s *Server) URL() string { return s.adminURL }
 // Port is the TCP port the server listens on, the same after a restart.
 func (s *Server) Port() int { return s.port }
 
+// PID is the postmaster's process id, or 0 when the server is not running
+// here (stopped, or the EnvDSN one).
+func (s *Server) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 func start(durable bool) (*Server, error) {
 	bindir, err := findBindir()
 	if err != nil {

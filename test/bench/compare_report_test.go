@@ -31,7 +31,7 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 		time.Now().UTC().Format("2006-01-02"), envOr("BENCH_MACHINE_CPUS", "?"), runtime.GOOS, runtime.GOARCH, c.sutCPUs, c.loadCPUs)
 	fmt.Fprintf(&b, "Loads %s, %s each. telemetrygen: %d workers x --rate %d traces of 10 spans, OTLP/gRPC. grpc, http: loadgen saturating OTLP/gRPC or OTLP/HTTP (%d senders, requests of %d spans with %d attributes each, fresh ids).\n",
 		strings.Join(c.loads, ", "), c.duration, c.tgWorkers, c.tgRate, c.workers, c.shape.Spans(), c.shape.Attributes)
-	fmt.Fprintf(&b, "Median of %d alternating rounds by spans per CPU-second; a fresh process per run. Accepted = the collector's otelcol_receiver_accepted_spans, the sink's stored records; never the generator's count.\n", c.rounds)
+	fmt.Fprintf(&b, "Median of %d alternating rounds by spans per CPU-second (postgresql: by spans/s, its goal); a fresh process per run. Accepted = the collector's otelcol_receiver_accepted_spans, the sink's stored records; never the generator's count.\n", c.rounds)
 	b.WriteString("Collector: otlp receiver, batch processor (defaults), nop exporter, or otlp exporter (compression none) into a nop collector; sink otlp store forwards into the same kind of nop collector.\n\n")
 	b.WriteString("| load | system | store / exporter | offered spans | accepted spans | lost | refusals | spans/s | spans per CPU-second | CPU-s per M spans | peak RSS | ours / collector | goal met |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -41,8 +41,14 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 		ratio, goal := judge(r, med)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %d | %s | %s | %.2f | %d MiB | %s | %s |\n",
 			r.load, r.system, r.store, count(int(r.offered)), count(int(r.accepted)), r.lost, r.refused,
-			count(int(r.accepted/r.wall.Seconds())), count(int(r.perCPUSecond())), r.cpu/r.accepted*1e6,
+			count(int(r.perSecond())), count(int(r.perCPUSecond())), r.cpu/r.accepted*1e6,
 			r.rss>>20, ratio, goal)
+	}
+	for _, k := range orderedKeys(c, runs) {
+		if r := med[k]; r.dbCPU > 0 {
+			fmt.Fprintf(&b, "\nThe %s server of that row (pinned with the load generators): %.2f CPU-s, %s spans per server CPU-second.\n",
+				r.store, r.dbCPU, count(int(r.accepted/r.dbCPU)))
+		}
 	}
 	b.WriteString("\nGoals: sink memory and otlp at least 2x the collector's spans per CPU-second with nothing lost and peak RSS no higher than the collector's; ")
 	b.WriteString("sqlite 100k spans per CPU-second, postgresql (fsync on) 100k spans/s; ratios for those are against the reference (100 spans in 20 ms SQLite, 50 ms PostgreSQL).\n")
@@ -56,8 +62,9 @@ type runKey struct{ load, system, store string }
 
 func keyOf(r run) runKey { return runKey{r.load, r.system, r.store} }
 
-// medians picks, per subject and load, the run with the median spans per
-// CPU-second (the lower middle of an even count).
+// medians picks, per subject and load, the run with the median of what its
+// goal is on (the lower middle of an even count): spans per CPU-second, or
+// spans/s for postgresql.
 func medians(runs []run) map[runKey]run {
 	groups := map[runKey][]run{}
 	for _, r := range runs {
@@ -65,8 +72,12 @@ func medians(runs []run) map[runKey]run {
 	}
 	out := map[runKey]run{}
 	for k, g := range groups {
+		by := run.perCPUSecond
+		if k.store == "postgresql" {
+			by = run.perSecond
+		}
 		slices.SortFunc(g, func(a, b run) int {
-			if a.perCPUSecond() < b.perCPUSecond() {
+			if by(a) < by(b) {
 				return -1
 			}
 			return 1
@@ -104,7 +115,7 @@ func judge(r run, med map[runKey]run) (string, string) {
 		return "baseline", "-"
 	}
 	if d, ok := durable[r.store]; ok {
-		rate := r.accepted / r.wall.Seconds()
+		rate := r.perSecond()
 		got := rate
 		if r.store == "sqlite" {
 			got = r.perCPUSecond()

@@ -23,12 +23,13 @@ type run struct {
 	subject
 	load     string
 	round    int
-	offered  float64 // spans the generator produced (telemetrygen) or got acknowledged (loadgen)
-	accepted float64 // spans the receiver accepted and passed on (stored or exported)
-	lost     float64 // spans refused for good, failed, or acknowledged but never passed on
-	refused  uint64  // loadgen requests pushed back with a retryable answer, then retried
-	wall     time.Duration
-	cpu      float64 // CPU-seconds of the subject's process from the first request to drained
+	offered  float64       // spans the generator produced (telemetrygen) or got acknowledged (loadgen)
+	accepted float64       // spans the receiver accepted and passed on (stored or exported)
+	lost     float64       // spans refused for good, failed, or acknowledged but never passed on
+	refused  uint64        // loadgen requests pushed back with a retryable answer, then retried
+	wall     time.Duration // from the first request until the backlog was written
+	cpu      float64       // CPU-seconds of the subject's process from the first request to drained
+	dbCPU    float64       // the same of the postgresql store's server, 0 for the others
 	rss      int64
 }
 
@@ -39,9 +40,15 @@ func (r run) perCPUSecond() float64 {
 	return r.accepted / r.cpu
 }
 
+func (r run) perSecond() float64 { return r.accepted / r.wall.Seconds() }
+
 func (r run) summary() string {
-	return fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",
+	s := fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",
 		r.offered, r.accepted, r.lost, r.refused, r.cpu, r.perCPUSecond(), r.rss>>20)
+	if r.dbCPU > 0 {
+		s += fmt.Sprintf("; server %.2f CPU-s, %.0f spans per server CPU-second", r.dbCPU, r.accepted/r.dbCPU)
+	}
+	return s
 }
 
 // measure starts the subject (and its forwarding target), applies the load,
@@ -57,10 +64,11 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 	if err != nil {
 		t.Fatal(err)
 	}
+	dbCPU0 := s.serverCPU(t)
 	profileDone := s.profile(t, c, load, round)
 	start := time.Now()
 	ackedSpans := applyLoad(t, c, s, load, &r)
-	r.wall = time.Since(start)
+	r.wall = s.caughtUp(t).Sub(start)
 	if err := waitStable(ctx, 3*time.Minute, s.drained); err != nil {
 		t.Fatalf("%s/%s under %s: %v\n%s", sys.system, sys.store, load, err, s.log())
 	}
@@ -68,6 +76,7 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 		t.Fatal(err)
 	}
 	r.cpu -= cpu0
+	r.dbCPU = s.serverCPU(t) - dbCPU0
 	if r.rss, err = PeakRSSBytes(s.pid()); err != nil {
 		t.Fatal(err)
 	}

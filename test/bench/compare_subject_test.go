@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/pgtest"
 )
 
 // subjectProc is a running subject: a collector or a sink, and the
@@ -17,6 +20,7 @@ type subjectProc struct {
 	subject
 	collector, target *Collector
 	sink              *Sink
+	db                *pgtest.Server // the postgresql store's server
 	grpcAddr, httpURL string
 }
 
@@ -46,7 +50,8 @@ func startSubject(t *testing.T, c compareConfig, sys subject, dir string) *subje
 		if p.target != nil {
 			forwardTo = p.target.GRPCAddr
 		}
-		cfg, env := compareStoreConfig(t, sys.store, dir, forwardTo)
+		cfg, env, db := compareStoreConfig(t, sys.store, dir, forwardTo)
+		p.db = db
 		if c.profileDir != "" {
 			env = append(env, "TELEMETRY_SINK_PPROF=1")
 		}
@@ -67,19 +72,45 @@ func startSubject(t *testing.T, c compareConfig, sys subject, dir string) *subje
 // (10000 traces) and the queue's (100000 records, which the otlp store
 // fills when the forwarding target falls behind). The durable stores run
 // as `make bench` runs them.
-func compareStoreConfig(t *testing.T, store, dir, forwardTo string) (string, []string) {
-	head := "buffer:\n  size: 1000\n  exportInterval: 1s\n"
+func compareStoreConfig(t *testing.T, store, dir, forwardTo string) (string, []string, *pgtest.Server) {
+	head := fmt.Sprintf("buffer:\n  size: %d\n  exportInterval: 1s\n", batchRecords)
 	switch store {
 	case "memory":
-		return "type: memory\n" + head, nil
+		return "type: memory\n" + head, nil, nil
 	case "otlp":
-		return "type: otlp\n" + head + "otlp:\n  endpoint: http://" + forwardTo + "\n  insecure: true\n", nil
+		return "type: otlp\n" + head + "otlp:\n  endpoint: http://" + forwardTo + "\n  insecure: true\n", nil, nil
 	}
 	return storeConfig(t, store, dir, forwardTo)
 }
 
 func mkdir(t *testing.T, dir, name string) string {
 	return runDir(t, filepath.Join(filepath.Base(dir), name))
+}
+
+// serverCPU is the CPU time of the postgresql store's server so far, or 0
+// for the other stores.
+func (p *subjectProc) serverCPU(t *testing.T) float64 {
+	if p.db == nil {
+		return 0
+	}
+	cpu, err := TreeCPUSeconds(p.db.PID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cpu
+}
+
+// caughtUp is when the subject had written its backlog (see
+// Sink.CaughtUp); the collector's is not measured, and is now.
+func (p *subjectProc) caughtUp(t *testing.T) time.Time {
+	if p.sink == nil {
+		return time.Now()
+	}
+	at, err := p.sink.CaughtUp(context.Background(), batchRecords, 3*time.Minute)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, p.log())
+	}
+	return at
 }
 
 func (p *subjectProc) pid() int {

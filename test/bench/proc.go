@@ -19,21 +19,58 @@ const clockTicks = 100
 
 // CPUSeconds is the user plus system CPU time a process has used.
 func CPUSeconds(pid int) (float64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	t, err := statTimes(pid)
+	return float64(t.utime+t.stime) / clockTicks, err
+}
+
+// TreeCPUSeconds is the CPU time of a process and its children: its own,
+// that of the children it has waited for, and that of those still running
+// (a PostgreSQL server: the postmaster, its backends and its background
+// processes).
+func TreeCPUSeconds(pid int) (float64, error) {
+	own, err := statTimes(pid)
 	if err != nil {
 		return 0, err
 	}
+	total := float64(own.utime+own.stime+own.cutime+own.cstime) / clockTicks
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range dirs {
+		child, err := strconv.Atoi(d.Name())
+		if err != nil || child == pid {
+			continue
+		}
+		st, err := statTimes(child)
+		if err != nil || st.ppid != uint64(pid) { // Gone meanwhile, or not a child.
+			continue
+		}
+		total += float64(st.utime+st.stime) / clockTicks
+	}
+	return total, nil
+}
+
+type procTimes struct{ ppid, utime, stime, cutime, cstime uint64 }
+
+// statTimes reads a process's parent and CPU times from /proc/<pid>/stat.
+func statTimes(pid int) (procTimes, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return procTimes{}, err
+	}
 	// The command name may hold spaces; fields count from after its ")".
 	fields := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(fields) < 13 {
-		return 0, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(fields))
+	if len(fields) < 15 {
+		return procTimes{}, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(fields))
 	}
-	utime, err1 := strconv.ParseUint(fields[11], 10, 64)
-	stime, err2 := strconv.ParseUint(fields[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("/proc/%d/stat: bad times %q %q", pid, fields[11], fields[12])
+	var t procTimes
+	for i, dst := range map[int]*uint64{1: &t.ppid, 11: &t.utime, 12: &t.stime, 13: &t.cutime, 14: &t.cstime} {
+		if *dst, err = strconv.ParseUint(fields[i], 10, 64); err != nil {
+			return procTimes{}, fmt.Errorf("/proc/%d/stat: field %d: %w", pid, i+3, err)
+		}
 	}
-	return float64(utime+stime) / clockTicks, nil
+	return t, nil
 }
 
 // PeakRSSBytes is the process's peak resident set size (VmHWM).

@@ -81,6 +81,26 @@ func (s *Sink) metric(ctx context.Context, name string) (float64, error) {
 	return scrape(ctx, s.QueryURL+"/metrics", name)
 }
 
+// CaughtUp waits until fewer than batch records are queued, the sink's
+// backlog written but for a last partial batch (which waits for the
+// export interval by design), and returns when it saw that. A load's
+// throughput runs to that moment: records the sink acknowledged but still
+// queues when the load ends have not yet been stored.
+func (s *Sink) CaughtUp(ctx context.Context, batch float64, timeout time.Duration) (time.Time, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		queued, err := s.metric(ctx, "sink_queue_records")
+		now := time.Now()
+		if err == nil && queued < batch {
+			return now, nil
+		}
+		if now.After(deadline) {
+			return now, fmt.Errorf("%v records still queued after %s (%v)", queued, timeout, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // WaitStored waits until the store holds at least want records.
 func (s *Sink) WaitStored(ctx context.Context, want float64, timeout time.Duration) (float64, error) {
 	deadline := time.Now().Add(timeout)

@@ -57,24 +57,28 @@ func buildSink(t *testing.T) string {
 // sends more, and the store keeps the newest.
 const memoryMaxTraces = 250000
 
+// batchRecords is the sink's batch size in every benchmark.
+const batchRecords = 1000
+
 // storeConfig is the sink configuration of each store, as a user would
-// write it for throughput: batches of 1000 records.
-func storeConfig(t *testing.T, kind, dir string, forwardTo string) (string, []string) {
-	head := "buffer:\n  size: 1000\n  exportInterval: 1s\n  maxQueue: 200000\n"
+// write it for throughput: batches of 1000 records. For postgresql it also
+// returns the server it started.
+func storeConfig(t *testing.T, kind, dir string, forwardTo string) (string, []string, *pgtest.Server) {
+	head := fmt.Sprintf("buffer:\n  size: %d\n  exportInterval: 1s\n  maxQueue: 200000\n", batchRecords)
 	switch kind {
 	case "memory":
-		return "type: memory\n" + head + fmt.Sprintf("memory:\n  maxTraces: %d\n  maxMetricPoints: 2000000\n", memoryMaxTraces), nil
+		return "type: memory\n" + head + fmt.Sprintf("memory:\n  maxTraces: %d\n  maxMetricPoints: 2000000\n", memoryMaxTraces), nil, nil
 	case "sqlite":
-		return "type: sqlite\n" + head + "sqlite:\n  path: " + filepath.Join(dir, "bench.db") + "\n", nil
+		return "type: sqlite\n" + head + "sqlite:\n  path: " + filepath.Join(dir, "bench.db") + "\n", nil, nil
 	case "postgresql":
 		srv := pgtest.NewDurable(t)
 		return "type: postgresql\n" + head + "postgresql: {}\n",
-			[]string{"TELEMETRY_POSTGRESQL_URL=" + srv.NewDatabase(t) + "&max_size=8"}
+			[]string{"TELEMETRY_POSTGRESQL_URL=" + srv.NewDatabase(t) + "&max_size=8"}, srv
 	case "otlp":
-		return "type: otlp\n" + head + "otlp:\n  endpoint: http://" + forwardTo + "\n  insecure: true\n", nil
+		return "type: otlp\n" + head + "otlp:\n  endpoint: http://" + forwardTo + "\n  insecure: true\n", nil, nil
 	}
 	t.Fatalf("unknown store %q", kind)
-	return "", nil
+	return "", nil, nil
 }
 
 func benchStore(t *testing.T, p benchParams, binary, kind string) row {
@@ -91,7 +95,7 @@ func benchStore(t *testing.T, p benchParams, binary, kind string) row {
 		forwardTo = target.GRPCAddr
 	}
 	dir := t.TempDir()
-	cfg, env := storeConfig(t, kind, dir, forwardTo)
+	cfg, env, _ := storeConfig(t, kind, dir, forwardTo)
 	s, err := StartSink(ctx, binary, dir, cfg, env)
 	if err != nil {
 		t.Fatal(err)
