@@ -13,3 +13,6 @@ func TakesFastPath(c *Converter, raw []byte) bool {
 	in.kvs = in.kvs[:0]
 	return err == nil
 }
+
+// ValidUTF8 is the validator's UTF-8 check.
+var ValidUTF8 = validUTF8

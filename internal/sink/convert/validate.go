@@ -145,7 +145,7 @@ func (s *wireSchema) validate(b []byte, depth int, col *spanCollector, span *spa
 			switch {
 			case f == nil || !f.known || (f.typ != protowire.BytesType && f.packed == 0):
 			case f.utf8 && span == nil: // Most fields are strings: no call.
-				if !utf8.Valid(v) {
+				if !validUTF8(v) {
 					return errInvalidWire
 				}
 			default:
@@ -204,7 +204,7 @@ func (f *wireField) check(v []byte, depth int) error {
 	case f.msg != nil:
 		return f.msg.validate(v, depth+1, nil, nil)
 	case f.utf8:
-		if !utf8.Valid(v) {
+		if !validUTF8(v) {
 			return errInvalidWire
 		}
 	case f.packed == 1:
@@ -251,4 +251,18 @@ func (c *spanCollector) message(m *wireSchema, v []byte, depth int) error {
 
 func (c *spanCollector) reset(data []byte) {
 	c.data, c.resources, c.spans = data, 0, c.spans[:0]
+}
+
+// validUTF8 is utf8.Valid, without its call for the short ASCII strings
+// that most OTLP string fields hold (names, attribute keys and values).
+func validUTF8(v []byte) bool {
+	if len(v) <= 16 {
+		for _, c := range v {
+			if c >= utf8.RuneSelf {
+				return utf8.Valid(v)
+			}
+		}
+		return true
+	}
+	return utf8.Valid(v)
 }
