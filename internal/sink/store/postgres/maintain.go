@@ -69,12 +69,14 @@ func readAggregate(row pgx.CollectableRow) (store.Aggregate, error) {
 // under a lock that makes the prunes and compactions of several replicas
 // take turns: a prune rebuilds the value runs of the minute that straddles
 // its cutoff from the points it sees, which two at once would count twice.
+// It runs in READ COMMITTED, whatever the database's default, as deleting
+// traces requires (schema/0006_span_trace_check.sql).
 func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult, error) {
 	var r store.PruneResult
 	if err := s.open(ctx); err != nil {
 		return r, err
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", runsLock); err != nil {
 			return err
 		}

@@ -28,6 +28,12 @@ const (
 // migrated opens a store on a fresh database, so that it is at the latest
 // schema, and returns connections to it for hand-written SQL.
 func migrated(t *testing.T, conns int) []*pgx.Conn {
+	_, out := migratedAt(t, conns)
+	return out
+}
+
+// migratedAt is migrated, also returning the database's URL.
+func migratedAt(t *testing.T, conns int) (string, []*pgx.Conn) {
 	t.Helper()
 	url := pgtest.NewDatabase(t)
 	s, err := postgres.Open(t.Context(), url)
@@ -46,7 +52,7 @@ func migrated(t *testing.T, conns int) []*pgx.Conn {
 		c := out[i]
 		t.Cleanup(func() { _ = c.Close(context.Background()) })
 	}
-	return out
+	return url, out
 }
 
 func exec(t *testing.T, c *pgx.Conn, sql string) error {
@@ -136,6 +142,7 @@ func TestATraceThatSpansNameCannotGo(t *testing.T) {
 	wantViolation(t, exec(t, c, "UPDATE traces SET trace_id = '"+traceB+"'"), "changing a trace's id", traceA)
 	wantViolation(t, exec(t, c, "UPDATE spans SET trace_id = '"+traceB+"'"), "moving a span to no trace", traceB)
 	wantViolation(t, exec(t, c, "TRUNCATE traces"), "truncating traces alone", "TRUNCATE traces, spans")
+	wantViolation(t, exec(t, c, "TRUNCATE traces CASCADE"), "truncating traces with CASCADE", "TRUNCATE traces, spans")
 	if n := count(t, c, "SELECT count(*) FROM traces"); n != 1 {
 		t.Fatalf("%d traces after the refused changes, want 1", n)
 	}
@@ -154,8 +161,8 @@ func TestATraceThatSpansNameCannotGo(t *testing.T) {
 // As with the foreign key, a transaction adding spans holds their trace:
 // another that deletes it waits, and then fails because the spans are there.
 func TestDeletingATraceWaitsForATransactionAddingItsSpans(t *testing.T) {
-	conns := migrated(t, 2)
-	adder, deleter := conns[0], conns[1]
+	conns := migrated(t, 3)
+	adder, deleter, watcher := conns[0], conns[1], conns[2]
 	must(t, adder, insertTrace(traceA))
 	must(t, adder, "BEGIN", insertSpan(traceA, "0000000000000001"))
 
@@ -166,14 +173,106 @@ func TestDeletingATraceWaitsForATransactionAddingItsSpans(t *testing.T) {
 		t.Fatalf("deleting a trace another transaction adds spans to: got %v, want a lock timeout", err)
 	}
 
-	done := make(chan error, 1)
 	must(t, deleter, "SET lock_timeout = 0")
+	pid := count(t, deleter, "SELECT pg_backend_pid()")
+	done := make(chan error, 1)
 	go func() { done <- exec(t, deleter, "DELETE FROM traces") }()
-	time.Sleep(100 * time.Millisecond)
+	waitForLockWait(t, watcher, fmt.Sprintf("pid = %d", pid))
 	must(t, adder, "COMMIT")
 	wantViolation(t, <-done, "deleting the trace once the spans committed", traceA)
 	if n := count(t, adder, "SELECT count(*) FROM traces"); n != 1 {
 		t.Errorf("%d traces, want 1", n)
+	}
+}
+
+// waitForLockWait waits until a backend that matches where (a condition
+// on pg_stat_activity) waits for a lock.
+func waitForLockWait(t *testing.T, c *pgx.Conn, where string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for count(t, c, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND "+where) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no backend where %s waited for a lock", where)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A REPEATABLE READ snapshot would not see spans committed after it was
+// taken, so deleting traces there is refused with a message that says
+// what to do instead; Prune runs in READ COMMITTED even where that is not
+// the database's default.
+func TestDeletingTracesOutsideReadCommittedIsRefused(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	admin, err := pgx.Connect(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = admin.Close(context.Background()) }()
+	must(t, admin, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_isolation = ''repeatable read''', current_database()); END $$`)
+
+	s, err := postgres.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	old := repeatSpans(0, 10)
+	if err := s.Write(t.Context(), &store.Batch{Spans: old}); err != nil {
+		t.Fatalf("writing in a repeatable-read database: %v", err)
+	}
+	r, err := s.Prune(t.Context(), old[0].EndTime.Add(time.Hour))
+	if err != nil || r.Traces != 1 || r.Spans != 10 {
+		t.Fatalf("prune in a repeatable-read database: %+v, %v; want 1 trace and 10 spans", r, err)
+	}
+
+	conn, err := pgx.Connect(t.Context(), url) // a new session, with the new default
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close(context.Background()) }()
+	must(t, conn, insertTrace(traceA))
+	err = exec(t, conn, "DELETE FROM traces")
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "0A000" || !strings.Contains(pgErr.Hint, "READ COMMITTED") {
+		t.Fatalf("deleting traces in REPEATABLE READ: got %v, want a refusal that names READ COMMITTED", err)
+	}
+	must(t, conn, "DELETE FROM traces WHERE false", // deletes nothing: allowed
+		"BEGIN ISOLATION LEVEL READ COMMITTED", "DELETE FROM traces", "COMMIT")
+}
+
+// A writer of this version and one that inserts a batch's spans before
+// its traces (a staged retry, or a sink of version 5) may write the same
+// spans at once: the second waits for the first's span keys and never
+// holds a trace row the first needs, so both commit.
+func TestWritersOfTheSameSpansInEitherOrderBothCommit(t *testing.T) {
+	url, conns := migratedAt(t, 2)
+	other, watcher := conns[0], conns[1]
+	s, err := postgres.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+
+	batch := repeatSpans(0, 3)
+	traceID := "00000000-0000-0000-0000-000000000007" // the batch's trace
+	must(t, other, "BEGIN", insertSpan(traceID, batch[0].SpanID))
+	done := make(chan error, 1)
+	go func() { done <- s.Write(t.Context(), &store.Batch{Spans: batch}) }()
+	// The sink's writer waits for the span key the other transaction holds.
+	waitForLockWait(t, watcher, "datname = current_database()")
+	must(t, other, insertTrace(traceID), "COMMIT")
+	if err := <-done; err != nil {
+		t.Fatalf("the sink's write of the same spans: %v", err)
+	}
+	tr, err := s.GetTrace(t.Context(), fmt.Sprintf("%032x", 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Spans) != 3 || tr.Trace.SpanCount != 1+2 {
+		t.Errorf("%d spans, span count %d; want 3 spans, and the other's count of 1 plus the 2 new", len(tr.Spans), tr.Trace.SpanCount)
+	}
+	if n := count(t, watcher, "SELECT count(*) FROM span_trace_checks"); n != 0 {
+		t.Errorf("%d checks left queued after the writes, want 0", n)
 	}
 }
 

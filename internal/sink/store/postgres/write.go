@@ -68,39 +68,33 @@ func (e *encoded) write(ctx context.Context, tx pgx.Tx, staged bool) error {
 	return nil
 }
 
-// writeSpans stores the spans and folds the batch's trace rows into the
-// stored ones with the counts of the spans that were new. The first
-// attempt writes the traces first, so that the statement copying the spans
-// finds every trace they name and queues no check for commit (see
-// schema/0006_span_trace_check.sql); the staged one learns which spans
-// were new from their insert, so writes the traces after it.
+// writeSpans stores the spans, then folds the batch's trace rows into
+// the stored ones with the counts of the spans that were new. Spans go
+// first, so that concurrent writers of the same spans, of this version or
+// an earlier one, take their locks in one order: span keys, then trace
+// rows. The spans' statement queues the check of traces it does not find
+// yet for commit (schema/0006_span_trace_check.sql).
 func (e *encoded) writeSpans(ctx context.Context, tx pgx.Tx, staged bool) error {
+	traces := &e.traces
 	if !staged {
-		if err := e.traces.write(ctx, tx); err != nil {
-			return err
-		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"spans"}, spanCopyCols, pgx.CopyFromRows(e.spans)); err != nil {
 			return fmt.Errorf("copy to spans: %w", err)
 		}
+	} else {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_spans"}, spanCopyCols, pgx.CopyFromRows(e.spans)); err != nil {
+			return fmt.Errorf("copy to stage_spans: %w", err)
+		}
+		rows, err := tx.Query(ctx, writeSpansSQL)
+		added, err := collect(rows, err, pgx.RowTo[pgtype.UUID])
+		if err != nil {
+			return fmt.Errorf("move stage_spans: %w", err)
+		}
+		traces = traces.recount(added)
+	}
+	if len(traces.ids) == 0 {
 		return nil
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"stage_spans"}, spanCopyCols, pgx.CopyFromRows(e.spans)); err != nil {
-		return fmt.Errorf("copy to stage_spans: %w", err)
-	}
-	rows, err := tx.Query(ctx, writeSpansSQL)
-	added, err := collect(rows, err, pgx.RowTo[pgtype.UUID])
-	if err != nil {
-		return fmt.Errorf("move stage_spans: %w", err)
-	}
-	return e.traces.recount(added).write(ctx, tx)
-}
-
-// write folds the trace rows into the stored ones; none is nothing to do.
-func (a *traceArrays) write(ctx context.Context, tx pgx.Tx) error {
-	if len(a.ids) == 0 {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, writeTracesSQL, a.args()...); err != nil {
+	if _, err := tx.Exec(ctx, writeTracesSQL, traces.args()...); err != nil {
 		return fmt.Errorf("write traces: %w", err)
 	}
 	return nil

@@ -8,17 +8,20 @@
 -- * A statement that adds spans locks the traces they name FOR KEY SHARE,
 --   so that no other transaction deletes one before this one commits.
 -- * The rule is checked at commit (the key was DEFERRABLE INITIALLY
---   DEFERRED): a transaction may add spans before their trace, as sinks
---   before this version do, or delete a trace before its spans. A statement
---   that leaves the rule broken queues the trace ids concerned in
---   span_trace_checks, and a deferred constraint trigger checks them again
---   at commit. A statement that leaves it whole queues nothing: the sink
---   writes a batch's traces before its spans.
+--   DEFERRED): a transaction may add spans before their trace, as the sink
+--   does, or delete a trace before its spans. A statement that leaves the
+--   rule broken queues the trace ids concerned in span_trace_checks, and a
+--   deferred constraint trigger checks them again at commit: one row and
+--   one check per statement, whatever its number of spans.
 -- * A violation is SQLSTATE 23503, foreign_key_violation, and names the
 --   constraint spans_trace_id_fkey; SET CONSTRAINTS spans_trace_id_fkey
 --   IMMEDIATE makes the check at the end of each statement.
--- * TRUNCATE traces fails while spans keeps rows (TRUNCATE traces, spans
---   empties both).
+-- Where they differ: deleting or renaming traces is refused outside READ
+-- COMMITTED (a REPEATABLE READ or SERIALIZABLE snapshot would miss spans
+-- that others committed meanwhile, which the key's own check sees);
+-- TRUNCATE traces fails while spans keeps rows, CASCADE or not (TRUNCATE
+-- traces, spans empties both); ALTER TABLE ... DISABLE TRIGGER USER turns
+-- the rule off.
 ALTER TABLE spans DROP CONSTRAINT spans_trace_id_fkey;
 
 -- Transient: each row is deleted by its check, in the transaction that
@@ -28,27 +31,56 @@ CREATE UNLOGGED TABLE span_trace_checks (
     trace_ids UUID[] NOT NULL
 );
 
--- span_trace_queue queues the ids, of those given, that spans name but
--- traces lacks, locking the traces that it has. ids must be sorted, so that
--- concurrent writers lock in the same order.
-CREATE FUNCTION span_trace_queue(ids UUID[]) RETURNS void LANGUAGE plpgsql AS $$
+-- span_trace_missing locks, FOR KEY SHARE and in the order given, the
+-- traces of ids that are stored, and returns the ids, of those given, that
+-- traces lacks and, unless spans_named says the caller knows they do,
+-- spans still name. One statement, so that a trace is taken as stored only
+-- if it is locked. Each id is looked up through the keys of both tables,
+-- whatever the planner knows of them: a lateral subquery with a locking
+-- clause and a scalar subquery are never turned into joins. With trace_id
+-- = ANY (ids), plans made while traces was young scanned all of it, a few
+-- milliseconds per batch; spans are probed only for the ids traces lacks.
+CREATE FUNCTION span_trace_missing(ids UUID[], spans_named BOOLEAN) RETURNS UUID[] LANGUAGE plpgsql AS $$
 DECLARE
-    stored INTEGER;
+    missing UUID[];
 BEGIN
-    SELECT count(*) INTO stored
-    FROM (SELECT FROM traces WHERE trace_id = ANY (ids) ORDER BY trace_id FOR KEY SHARE) locked;
-    IF stored < cardinality(ids) THEN
-        INSERT INTO span_trace_checks (trace_ids)
-        SELECT array_agg(id) FROM unnest(ids) AS id
-        WHERE NOT EXISTS (SELECT FROM traces WHERE trace_id = id)
-          AND EXISTS (SELECT FROM spans WHERE trace_id = id)
-        HAVING count(*) > 0;
+    WITH unlocked AS MATERIALIZED (
+        SELECT u.id FROM unnest(ids) AS u(id)
+        LEFT JOIN LATERAL (SELECT trace_id FROM traces WHERE trace_id = u.id FOR KEY SHARE) t ON true
+        WHERE t.trace_id IS NULL
+    )
+    SELECT array_agg(id ORDER BY id) INTO missing FROM unlocked
+    WHERE spans_named OR (SELECT true FROM spans WHERE spans.trace_id = unlocked.id LIMIT 1);
+    RETURN missing;
+END $$;
+
+-- span_trace_queue queues, for the check at commit, the given ids that
+-- break the rule now; ids must be sorted (the order traces are locked in).
+CREATE FUNCTION span_trace_queue(ids UUID[], spans_named BOOLEAN) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    missing UUID[] := span_trace_missing(ids, spans_named);
+BEGIN
+    IF missing IS NOT NULL THEN
+        INSERT INTO span_trace_checks (trace_ids) VALUES (missing);
+    END IF;
+END $$;
+
+-- span_trace_read_committed refuses a change to traces that this check cannot make
+-- safely outside READ COMMITTED.
+CREATE FUNCTION span_trace_read_committed(what TEXT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE feature_not_supported USING
+            MESSAGE = format('%s traces is allowed only in READ COMMITTED transactions', what),
+            DETAIL = 'The check that no span names a trace that is gone would not see spans that other transactions commit after this one began.',
+            HINT = 'Run it in a transaction begun with BEGIN ISOLATION LEVEL READ COMMITTED.',
+            CONSTRAINT = 'spans_trace_id_fkey', TABLE = 'traces';
     END IF;
 END $$;
 
 CREATE FUNCTION spans_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM span_trace_queue(ARRAY(SELECT DISTINCT trace_id FROM new_spans ORDER BY 1));
+    PERFORM span_trace_queue(ARRAY(SELECT DISTINCT trace_id FROM new_spans ORDER BY 1), true);
     RETURN NULL;
 END $$;
 
@@ -60,7 +92,7 @@ CREATE TRIGGER spans_trace_id_inserted AFTER INSERT ON spans
 -- triggers whose WHEN skips every other update.
 CREATE FUNCTION span_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM span_trace_queue(ARRAY[NEW.trace_id]);
+    PERFORM span_trace_queue(ARRAY[NEW.trace_id], true);
     RETURN NULL;
 END $$;
 
@@ -68,9 +100,21 @@ CREATE TRIGGER spans_trace_id_updated AFTER UPDATE OF trace_id ON spans
     FOR EACH ROW WHEN (OLD.trace_id IS DISTINCT FROM NEW.trace_id)
     EXECUTE FUNCTION span_moved();
 
+-- A deleted trace has nothing to lock: the statement queues those that
+-- spans still name (none when it deletes their spans too, as Prune does).
 CREATE FUNCTION traces_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    named UUID[];
 BEGIN
-    PERFORM span_trace_queue(ARRAY(SELECT DISTINCT trace_id FROM old_traces ORDER BY 1));
+    IF EXISTS (SELECT FROM old_traces) THEN
+        PERFORM span_trace_read_committed('deleting');
+    END IF;
+    SELECT array_agg(o.trace_id) INTO named FROM old_traces o
+    WHERE (SELECT true FROM spans s WHERE s.trace_id = o.trace_id LIMIT 1)
+      AND (SELECT true FROM traces t WHERE t.trace_id = o.trace_id) IS NULL;
+    IF named IS NOT NULL THEN
+        INSERT INTO span_trace_checks (trace_ids) VALUES (named);
+    END IF;
     RETURN NULL;
 END $$;
 
@@ -80,7 +124,8 @@ CREATE TRIGGER traces_trace_id_deleted AFTER DELETE ON traces
 
 CREATE FUNCTION trace_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM span_trace_queue(ARRAY[OLD.trace_id]);
+    PERFORM span_trace_read_committed('renaming');
+    PERFORM span_trace_queue(ARRAY[OLD.trace_id], false);
     RETURN NULL;
 END $$;
 
@@ -103,21 +148,17 @@ CREATE TRIGGER traces_truncated AFTER TRUNCATE ON traces
     FOR EACH STATEMENT EXECUTE FUNCTION traces_truncated();
 
 -- The check at commit: the queued ids that spans still name must be in
--- traces, locked as at the statement.
+-- traces, and are locked as at the statement.
 CREATE FUNCTION span_trace_check() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    missing UUID;
+    missing UUID[];
 BEGIN
     DELETE FROM span_trace_checks WHERE id = NEW.id;
-    PERFORM FROM traces WHERE trace_id = ANY (NEW.trace_ids) ORDER BY trace_id FOR KEY SHARE;
-    SELECT id INTO missing FROM unnest(NEW.trace_ids) AS id
-    WHERE NOT EXISTS (SELECT FROM traces WHERE trace_id = id)
-      AND EXISTS (SELECT FROM spans WHERE trace_id = id)
-    LIMIT 1;
-    IF FOUND THEN
+    missing := span_trace_missing(NEW.trace_ids, false);
+    IF missing IS NOT NULL THEN
         RAISE foreign_key_violation USING
-            MESSAGE = format('spans name trace %s, which is not in traces', missing),
-            DETAIL = format('Key (trace_id)=(%s) is not present in table "traces".', missing),
+            MESSAGE = format('spans name trace %s, which is not in traces', missing[1]),
+            DETAIL = format('Key (trace_id)=(%s) is not present in table "traces".', missing[1]),
             CONSTRAINT = 'spans_trace_id_fkey', TABLE = 'spans';
     END IF;
     RETURN NULL;
