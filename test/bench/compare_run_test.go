@@ -43,8 +43,8 @@ func (r run) perCPUSecond() float64 {
 func (r run) perSecond() float64 { return r.accepted / r.wall.Seconds() }
 
 func (r run) summary() string {
-	s := fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",
-		r.offered, r.accepted, r.lost, r.refused, r.cpu, r.perCPUSecond(), r.rss>>20)
+	s := fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.0f spans/s, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",
+		r.offered, r.accepted, r.lost, r.refused, r.perSecond(), r.cpu, r.perCPUSecond(), r.rss>>20)
 	if r.dbCPU > 0 {
 		s += fmt.Sprintf("; server %.2f CPU-s, %.0f spans per server CPU-second", r.dbCPU, r.accepted/r.dbCPU)
 	}
