@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -87,31 +88,42 @@ func (s *Sink) metric(ctx context.Context, name string) (float64, error) {
 // throughput runs to that moment: records the sink acknowledged but still
 // queues when the load ends have not yet been stored.
 func (s *Sink) CaughtUp(ctx context.Context, batch float64, timeout time.Duration) (time.Time, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		queued, err := s.metric(ctx, "sink_queue_records")
-		now := time.Now()
-		if err == nil && queued < batch {
-			return now, nil
-		}
-		if now.After(deadline) {
-			return now, fmt.Errorf("%v records still queued after %s (%v)", queued, timeout, err)
-		}
-		time.Sleep(20 * time.Millisecond)
+	queued, at, err := s.waitMetric(ctx, "sink_queue_records", func(v float64) bool { return v < batch }, 20*time.Millisecond, timeout)
+	if err != nil {
+		return at, fmt.Errorf("%v records still queued after %s (%w)", queued, timeout, err)
 	}
+	return at, nil
 }
 
 // WaitStored waits until the store holds at least want records.
 func (s *Sink) WaitStored(ctx context.Context, want float64, timeout time.Duration) (float64, error) {
+	got, _, err := s.waitMetric(ctx, "sink_stored_records_total", func(v float64) bool { return v >= want }, 100*time.Millisecond, timeout)
+	if err != nil {
+		return got, fmt.Errorf("stored %v of %v records within %s (%w)", got, want, timeout, err)
+	}
+	return got, nil
+}
+
+// waitMetric polls a metric every interval until ok accepts its value, and
+// returns the value and when it was read; after timeout, the last value
+// and errTimeout or the last scrape's error.
+func (s *Sink) waitMetric(ctx context.Context, name string, ok func(float64) bool, every, timeout time.Duration) (float64, time.Time, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		got, err := s.Stored(ctx)
-		if err == nil && got >= want {
-			return got, nil
+		v, err := s.metric(ctx, name)
+		now := time.Now()
+		if err == nil && ok(v) {
+			return v, now, nil
 		}
-		if time.Now().After(deadline) {
-			return got, fmt.Errorf("stored %v of %v records within %s (%v)", got, want, timeout, err)
+		if now.After(deadline) {
+			if err == nil {
+				err = errTimeout
+			}
+			return v, now, err
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(every)
 	}
 }
+
+// errTimeout is waitMetric's error when the metric never satisfied it.
+var errTimeout = errors.New("timed out")

@@ -54,15 +54,19 @@ BEGIN
     RETURN missing;
 END $$;
 
+-- span_trace_enqueue queues ids, if any, for the check at commit.
+CREATE FUNCTION span_trace_enqueue(ids UUID[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF ids IS NOT NULL THEN
+        INSERT INTO span_trace_checks (trace_ids) VALUES (ids);
+    END IF;
+END $$;
+
 -- span_trace_queue queues, for the check at commit, the given ids that
 -- break the rule now; ids must be sorted (the order traces are locked in).
 CREATE FUNCTION span_trace_queue(ids UUID[], spans_named BOOLEAN) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    missing UUID[] := span_trace_missing(ids, spans_named);
 BEGIN
-    IF missing IS NOT NULL THEN
-        INSERT INTO span_trace_checks (trace_ids) VALUES (missing);
-    END IF;
+    PERFORM span_trace_enqueue(span_trace_missing(ids, spans_named));
 END $$;
 
 -- span_trace_read_committed refuses a change to traces that this check cannot make
@@ -112,9 +116,7 @@ BEGIN
     SELECT array_agg(o.trace_id) INTO named FROM old_traces o
     WHERE (SELECT true FROM spans s WHERE s.trace_id = o.trace_id LIMIT 1)
       AND (SELECT true FROM traces t WHERE t.trace_id = o.trace_id) IS NULL;
-    IF named IS NOT NULL THEN
-        INSERT INTO span_trace_checks (trace_ids) VALUES (named);
-    END IF;
+    PERFORM span_trace_enqueue(named);
     RETURN NULL;
 END $$;
 
