@@ -10,7 +10,8 @@
 # none), BENCH_WORKERS (8), BENCH_TG_RATE (2000), BENCH_TG_WORKERS (16),
 # BENCH_ATTRIBUTES (4), BENCH_SUT_CPUS (1), BENCH_LOAD_CPUS (0), BENCH_OUT
 # (also write the table there), BENCH_PROFILE=0 (no profile),
-# BENCH_PROFILE_OUT (keep the CPU and heap profiles and the sink binary there).
+# BENCH_PROFILE_OUT (keep the CPU and heap profiles and the sink binary there),
+# BENCH_FLOOR= (no rows of test/bench/floor, the bare grpc-go receiver).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -44,6 +45,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "== building the sink and the comparison driver"
 CGO_ENABLED=0 go build -o "$work/sink" ./cmd/sink
+CGO_ENABLED=0 go build -o "$work/floor" ./test/bench/floor
 go test -c -tags bench,benchcompare -o "$work/compare.test" ./test/bench/
 if [ "${BENCH_PROFILE:-1}" != 0 ]; then
 	export BENCH_PROFILE_DIR="$work"
@@ -51,7 +53,7 @@ fi
 
 echo "== running (subject on CPU $BENCH_SUT_CPUS, load on CPU $BENCH_LOAD_CPUS); other processes on this machine are not stopped"
 status=0
-(cd test/bench && BENCH_SINK="$work/sink" BENCH_OTELCOL="$BIN/otelcol" BENCH_TELEMETRYGEN="$TELEMETRYGEN" \
+(cd test/bench && BENCH_SINK="$work/sink" BENCH_FLOOR="${BENCH_FLOOR-$work/floor}" BENCH_OTELCOL="$BIN/otelcol" BENCH_TELEMETRYGEN="$TELEMETRYGEN" \
 	BENCH_MACHINE_CPUS=$(nproc --all) taskset -c "$BENCH_LOAD_CPUS" "$work/compare.test" -test.run '^TestBenchCompare$' -test.v -test.count=1 -test.timeout 40m) \
 	2>&1 | grep -v -e '^=== RUN' -e '^ *--- PASS' -e '^PASS$' || status=$?
 

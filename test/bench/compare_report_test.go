@@ -31,8 +31,15 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 		time.Now().UTC().Format("2006-01-02"), envOr("BENCH_MACHINE_CPUS", "?"), runtime.GOOS, runtime.GOARCH, c.sutCPUs, c.loadCPUs)
 	fmt.Fprintf(&b, "Loads %s, %s each. telemetrygen: %d workers x --rate %d traces of 10 spans, OTLP/gRPC. grpc, http: loadgen saturating OTLP/gRPC or OTLP/HTTP (%d senders, requests of %d spans with %d attributes each, fresh ids).\n",
 		strings.Join(c.loads, ", "), c.duration, c.tgWorkers, c.tgRate, c.workers, c.shape.Spans(), c.shape.Attributes)
+	if c.steal >= 0 {
+		fmt.Fprintf(&b, "CPU steal over the whole run: %.1f%% of the machine's CPU time (/proc/stat; time the hypervisor gave to other guests while this one had work).\n", 100*c.steal)
+	}
 	fmt.Fprintf(&b, "Median of %d alternating rounds by spans per CPU-second (postgresql: by spans/s, its goal); a fresh process per run. Accepted = the collector's otelcol_receiver_accepted_spans, the sink's stored records; never the generator's count.\n", c.rounds)
-	b.WriteString("Collector: otlp receiver, batch processor (defaults), nop exporter, or otlp exporter (compression none) into a nop collector; sink otlp store forwards into the same kind of nop collector.\n\n")
+	b.WriteString("Collector: otlp receiver, batch processor (defaults), nop exporter, or otlp exporter (compression none) into a nop collector; sink otlp store forwards into the same kind of nop collector.\n")
+	if c.floor != "" {
+		b.WriteString("grpc-go floor (gRPC loads only): test/bench/floor, a grpc-go server with default options that counts each request's spans and keeps nothing; its ratio is against the collector's nop row.\n")
+	}
+	b.WriteString("\n")
 	b.WriteString("| load | system | store / exporter | offered spans | accepted spans | lost | refusals | spans/s | spans per CPU-second | CPU-s per M spans | peak RSS | ours / collector | goal met |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	med := medians(runs)
@@ -113,6 +120,13 @@ func orderedKeys(c compareConfig, runs []run) []runKey {
 func judge(r run, med map[runKey]run) (string, string) {
 	if r.system == "collector" {
 		return "baseline", "-"
+	}
+	if r.system == floorSystem {
+		base, ok := med[runKey{r.load, "collector", "nop"}]
+		if !ok {
+			return "n/a", "-"
+		}
+		return fmt.Sprintf("%.2fx: the most a grpc-go receiver can reach", r.perCPUSecond()/base.perCPUSecond()), "-"
 	}
 	if d, ok := durable[r.store]; ok {
 		rate := r.perSecond()

@@ -31,6 +31,7 @@ type run struct {
 	cpu      float64       // CPU-seconds of the subject's process from the first request to drained
 	dbCPU    float64       // the same of the postgresql store's server, 0 for the others
 	rss      int64
+	steal    float64 // share of the machine's CPU time stolen during the run
 }
 
 func (r run) perCPUSecond() float64 {
@@ -45,6 +46,7 @@ func (r run) perSecond() float64 { return r.accepted / r.wall.Seconds() }
 func (r run) summary() string {
 	s := fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.0f spans/s, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",
 		r.offered, r.accepted, r.lost, r.refused, r.perSecond(), r.cpu, r.perCPUSecond(), r.rss>>20)
+	s += fmt.Sprintf(", CPU steal %.1f%%", 100*r.steal)
 	if r.dbCPU > 0 {
 		s += fmt.Sprintf("; server %.2f CPU-s, %.0f spans per server CPU-second", r.dbCPU, r.accepted/r.dbCPU)
 	}
@@ -65,6 +67,7 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 		t.Fatal(err)
 	}
 	dbCPU0 := s.serverCPU(t)
+	stat0, statErr := ReadCPUStat()
 	profileDone := s.profile(t, c, load, round)
 	start := time.Now()
 	ackedSpans := applyLoad(t, c, s, load, &r)
@@ -77,6 +80,9 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 	}
 	r.cpu -= cpu0
 	r.dbCPU = s.serverCPU(t) - dbCPU0
+	if stat1, err := ReadCPUStat(); err == nil && statErr == nil {
+		r.steal = stat1.StealSince(stat0)
+	}
 	if r.rss, err = PeakRSSBytes(s.pid()); err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ type subjectProc struct {
 	subject
 	collector, target *Collector
 	sink              *Sink
+	floor             *Floor
 	db                *pgtest.Server // the postgresql store's server
 	grpcAddr, httpURL string
 }
@@ -60,6 +61,11 @@ func startSubject(t *testing.T, c compareConfig, sys subject, dir string) *subje
 			t.Fatal(err)
 		}
 		p.grpcAddr, p.httpURL = p.sink.GRPCAddr, p.sink.HTTPURL
+	case floorSystem:
+		if p.floor, err = StartFloor(ctx, c.wrap(c.sutCPUs), c.floor, dir); err != nil {
+			t.Fatal(err)
+		}
+		p.grpcAddr = p.floor.GRPCAddr
 	default:
 		t.Fatalf("unknown system %q", sys.system)
 	}
@@ -114,16 +120,26 @@ func (p *subjectProc) caughtUp(t *testing.T) time.Time {
 }
 
 func (p *subjectProc) pid() int {
-	if p.sink != nil {
+	switch {
+	case p.sink != nil:
 		return p.sink.PID()
+	case p.floor != nil:
+		return p.floor.PID()
 	}
 	return p.collector.PID()
 }
 
 // counts is the spans the subject accepted and passed on (the collector's
-// receiver count, or the sink's stored count), and the spans it lost:
-// refused, failed, dropped, or never received by the forwarding target.
+// receiver count, the sink's stored count, the floor's count), and the
+// spans it lost: refused, failed, dropped, or never received by the
+// forwarding target (for the floor, the requests it could not read).
 func (p *subjectProc) counts(ctx context.Context) (accepted, lost float64, err error) {
+	if p.floor != nil {
+		if accepted, err = p.floor.Accepted(ctx); err == nil {
+			lost, err = p.floor.Refused(ctx)
+		}
+		return accepted, lost, err
+	}
 	if p.sink != nil {
 		if accepted, err = p.sink.Stored(ctx); err == nil {
 			lost, err = p.sink.Dropped(ctx)
@@ -172,8 +188,11 @@ func (p *subjectProc) drained(ctx context.Context) (bool, []float64, error) {
 }
 
 func (p *subjectProc) log() string {
-	if p.sink != nil {
+	switch {
+	case p.sink != nil:
 		return p.sink.Log()
+	case p.floor != nil:
+		return p.floor.Log()
 	}
 	return p.collector.Log()
 }
@@ -187,6 +206,11 @@ func (p *subjectProc) stop(t *testing.T) {
 	if p.collector != nil {
 		if err := p.collector.Stop(); err != nil {
 			t.Errorf("stopping the collector: %v\n%s", err, p.collector.Log())
+		}
+	}
+	if p.floor != nil {
+		if err := p.floor.Stop(); err != nil {
+			t.Errorf("stopping the floor: %v\n%s", err, p.floor.Log())
 		}
 	}
 	if p.target != nil {

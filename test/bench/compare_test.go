@@ -23,6 +23,7 @@ import (
 // It prints one table; it fails only when a run could not be measured.
 func TestBenchCompare(t *testing.T) {
 	c := compareParams()
+	stat0, statErr := ReadCPUStat()
 	var runs []run
 	var failed []string
 	// Each run is a subtest, so that one subject failing (a crash, a loss
@@ -44,6 +45,9 @@ func TestBenchCompare(t *testing.T) {
 				pairs = reversed(pairs)
 			}
 			for _, sys := range pairs {
+				if sys.system == floorSystem && l == "http" {
+					continue // The floor serves OTLP/gRPC only.
+				}
 				measureOne(sys, l, round)
 			}
 		}
@@ -53,6 +57,11 @@ func TestBenchCompare(t *testing.T) {
 		for _, store := range c.dbStores {
 			measureOne(subject{system: "sink", store: store}, "grpc", round)
 		}
+	}
+	if stat1, err := ReadCPUStat(); err == nil && statErr == nil {
+		c.steal = stat1.StealSince(stat0)
+	} else {
+		c.steal = -1
 	}
 	table := renderCompare(c, runs, failed)
 	fmt.Println(table)
@@ -67,8 +76,14 @@ func TestBenchCompare(t *testing.T) {
 // the sink with a store.
 type subject struct{ system, store string }
 
+// floorSystem is test/bench/floor, a bare grpc-go receiver that keeps
+// nothing: under each gRPC load, the least a grpc-go server spends, so the
+// most any grpc-go receiver can gain on the collector.
+const floorSystem = "grpc-go"
+
 type compareConfig struct {
 	sink, otelcol, telemetrygen string
+	floor                       string // test/bench/floor's binary; no floor rows when empty
 	sutCPUs, loadCPUs           string
 	rounds                      int
 	duration                    time.Duration
@@ -79,13 +94,15 @@ type compareConfig struct {
 	dbStores                    []string
 	shape                       loadgen.Shape
 	profileDir                  string
+	steal                       float64 // share of the machine's CPU time stolen during the runs; -1 unknown
 }
 
 func compareParams() compareConfig {
-	return compareConfig{
+	c := compareConfig{
 		sink:         os.Getenv("BENCH_SINK"),
 		otelcol:      os.Getenv("BENCH_OTELCOL"),
 		telemetrygen: os.Getenv("BENCH_TELEMETRYGEN"),
+		floor:        os.Getenv("BENCH_FLOOR"),
 		sutCPUs:      envOr("BENCH_SUT_CPUS", "1"),
 		loadCPUs:     envOr("BENCH_LOAD_CPUS", "0"),
 		rounds:       envInt("BENCH_ROUNDS", 3),
@@ -100,6 +117,10 @@ func compareParams() compareConfig {
 		shape:      loadgen.Shape{Traces: 10, SpansPerTrace: 10, Attributes: envInt("BENCH_ATTRIBUTES", 4)},
 		profileDir: os.Getenv("BENCH_PROFILE_DIR"),
 	}
+	if c.floor != "" {
+		c.pairs = append(c.pairs, subject{floorSystem, "floor"})
+	}
+	return c
 }
 
 // envSet is the variable's value when it is set, even to nothing.

@@ -89,3 +89,43 @@ func PeakRSSBytes(pid int) (int64, error) {
 	}
 	return 0, fmt.Errorf("/proc/%d/status has no VmHWM", pid)
 }
+
+// CPUStat is the machine's CPU time so far, in ticks, from the first line
+// of /proc/stat: all of it, and the part stolen (the hypervisor ran
+// something else while this machine had work), which tells a slower run
+// of the same code on a shared virtual machine.
+type CPUStat struct{ total, steal uint64 }
+
+// ReadCPUStat reads the machine's CPU times.
+func ReadCPUStat() (CPUStat, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return CPUStat{}, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return CPUStat{}, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	}
+	var s CPUStat
+	for i, f := range fields[1:9] { // user nice system idle iowait irq softirq steal; guest time is in user
+		v, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			return CPUStat{}, fmt.Errorf("/proc/stat: %w", err)
+		}
+		s.total += v
+		if i == 7 {
+			s.steal = v
+		}
+	}
+	return s, nil
+}
+
+// StealSince is the share of the machine's CPU time stolen since an
+// earlier reading.
+func (s CPUStat) StealSince(earlier CPUStat) float64 {
+	if s.total <= earlier.total {
+		return 0
+	}
+	return float64(s.steal-earlier.steal) / float64(s.total-earlier.total)
+}
