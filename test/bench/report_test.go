@@ -14,6 +14,7 @@ type row struct {
 	ingest  ingestResult
 	queries queryResult
 	peakRSS int64
+	steal   float64 // share of the machine's CPU time stolen while the row ran
 }
 
 // renderTable prints the results as one Markdown table, with what was run.
@@ -23,8 +24,8 @@ func renderTable(p benchParams, rows []row) string {
 		p.duration, p.workers, p.shape.Spans(), p.shape.Traces, p.shape.SpansPerTrace, p.shape.Attributes)
 	fmt.Fprintf(&b, "queries with the store holding the spans and metric points shown, %d samples each (aggregation: a tenth) after a first one, p50 and p99 by nearest rank. %d CPUs, %s/%s, %s.\n\n",
 		p.queries, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
-	b.WriteString("| store | ingest spans/s | spans per CPU-second | refusals | dropped | spans / points stored | trace by id p50 / p99 | list 10 traces p50 / p99 | filtered list p50 / p99 | aggregation p50 / p99 | peak RSS |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| store | ingest spans/s | spans per CPU-second | refusals | dropped | spans / points stored | trace by id p50 / p99 | list 10 traces p50 / p99 | filtered list p50 / p99 | aggregation p50 / p99 | peak RSS | CPU steal |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		q := r.queries
 		queries := "n/a (export-only) | n/a | n/a | n/a | n/a"
@@ -32,9 +33,9 @@ func renderTable(p benchParams, rows []row) string {
 			queries = fmt.Sprintf("%s / %s | %s | %s | %s | %s", count(q.spans), count(q.points),
 				lat(q.byID), lat(q.list10), lat(q.filtered), lat(q.aggregate))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.0f | %s | %d MiB |\n", r.store,
+		fmt.Fprintf(&b, "| %s | %s | %s | %d | %.0f | %s | %d MiB | %.1f%% |\n", r.store,
 			count(int(float64(r.ingest.spans)/r.ingest.wall.Seconds())), count(int(r.ingest.spansPerCore())),
-			r.ingest.refused, r.ingest.dropped, queries, r.peakRSS>>20)
+			r.ingest.refused, r.ingest.dropped, queries, r.peakRSS>>20, 100*r.steal)
 	}
 	b.WriteString("\nThe first query of each kind, timed apart from the samples (cold: by id / list 10 / filtered / aggregation):")
 	for _, r := range rows {
@@ -50,7 +51,7 @@ func renderTable(p benchParams, rows []row) string {
 				storeLat(q.filtered), storeLat(q.aggregate))
 		}
 	}
-	b.WriteString("\n")
+	b.WriteString("\nCPU steal: the share of the machine's CPU time the hypervisor gave to other guests while the row ran (/proc/stat); the same code measures slower when it is high.\n")
 	return b.String()
 }
 

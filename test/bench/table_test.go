@@ -28,7 +28,11 @@ func TestBenchTable(t *testing.T) {
 	var rows []row
 	for _, kind := range p.stores {
 		t.Run(kind, func(t *testing.T) {
+			stat0, statErr := ReadCPUStat()
 			r := benchStore(t, p, binary, kind)
+			if stat1, err := ReadCPUStat(); err == nil && statErr == nil {
+				r.steal = stat1.StealSince(stat0)
+			}
 			rows = append(rows, r)
 			t.Logf("%s: %s", kind, r.ingestSummary())
 		})
