@@ -11,7 +11,9 @@
 # BENCH_ATTRIBUTES (4), BENCH_SUT_CPUS (1), BENCH_LOAD_CPUS (0), BENCH_OUT
 # (also write the table there), BENCH_PROFILE=0 (no profile),
 # BENCH_PROFILE_OUT (keep the CPU and heap profiles and the sink binary there),
-# BENCH_FLOOR= (no rows of test/bench/floor, the bare grpc-go receiver).
+# BENCH_FLOOR= (no rows of test/bench/floor, the bare grpc-go receiver),
+# BENCH_MAX_STEAL (5: a run with more CPU steal, in percent, is measured
+# again), BENCH_STEAL_RETRIES (2: at most that many times; 0 never).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"

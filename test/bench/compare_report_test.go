@@ -34,22 +34,33 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 	if c.steal >= 0 {
 		fmt.Fprintf(&b, "CPU steal over the whole run: %.1f%% of the machine's CPU time (/proc/stat; time the hypervisor gave to other guests while this one had work).\n", 100*c.steal)
 	}
+	if c.stealRetries > 0 {
+		again, still := 0, 0
+		for _, r := range runs {
+			again += r.tries - 1
+			if r.steal > c.maxSteal {
+				still++
+			}
+		}
+		fmt.Fprintf(&b, "A run with CPU steal above %.0f%% was measured again, at most %d more times, keeping the try with the least: %d runs in all, %d of them repeats; %d of the runs kept still had more than %.0f%%.\n",
+			100*c.maxSteal, c.stealRetries, c.tries, again, still, 100*c.maxSteal)
+	}
 	fmt.Fprintf(&b, "Median of %d alternating rounds by spans per CPU-second (postgresql: by spans/s, its goal); a fresh process per run. Accepted = the collector's otelcol_receiver_accepted_spans, the sink's stored records; never the generator's count.\n", c.rounds)
 	b.WriteString("Collector: otlp receiver, batch processor (defaults), nop exporter, or otlp exporter (compression none) into a nop collector; sink otlp store forwards into the same kind of nop collector.\n")
 	if c.floor != "" {
 		b.WriteString("grpc-go floor (gRPC loads only): test/bench/floor, a grpc-go server with default options that counts each request's spans and keeps nothing; its ratio is against the collector's nop row.\n")
 	}
 	b.WriteString("\n")
-	b.WriteString("| load | system | store / exporter | offered spans | accepted spans | lost | refusals | spans/s | spans per CPU-second | CPU-s per M spans | peak RSS | ours / collector | goal met |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| load | system | store / exporter | offered spans | accepted spans | lost | refusals | spans/s | spans per CPU-second | CPU-s per M spans | peak RSS | CPU steal | ours / collector | goal met |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	med := medians(runs)
 	for _, k := range orderedKeys(c, runs) {
 		r := med[k]
 		ratio, goal := judge(r, med)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %d | %s | %s | %.2f | %d MiB | %s | %s |\n",
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %d | %s | %s | %.2f | %d MiB | %.1f%% | %s | %s |\n",
 			r.load, r.system, r.store, count(int(r.offered)), count(int(r.accepted)), r.lost, r.refused,
 			count(int(r.perSecond())), count(int(r.perCPUSecond())), r.cpu/r.accepted*1e6,
-			r.rss>>20, ratio, goal)
+			r.rss>>20, 100*r.steal, ratio, goal)
 	}
 	for _, k := range orderedKeys(c, runs) {
 		if r := med[k]; r.dbCPU > 0 {

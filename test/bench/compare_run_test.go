@@ -32,6 +32,7 @@ type run struct {
 	dbCPU    float64       // the same of the postgresql store's server, 0 for the others
 	rss      int64
 	steal    float64 // share of the machine's CPU time stolen during the run
+	tries    int     // times this subject, load and round were measured (see BENCH_MAX_STEAL)
 }
 
 func (r run) perCPUSecond() float64 {

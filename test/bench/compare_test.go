@@ -28,15 +28,42 @@ func TestBenchCompare(t *testing.T) {
 	var failed []string
 	// Each run is a subtest, so that one subject failing (a crash, a loss
 	// of data the drain never recovers) still leaves the others' table.
+	// A run during which the hypervisor stole more than c.maxSteal of the
+	// machine's CPU is measured again, up to c.stealRetries times, and the
+	// least disturbed of the tries is kept: on a shared machine a neighbour
+	// slows both the subject and its load, and one disturbed round moved a
+	// ratio by a third (memory over gRPC: 1.75x beside 2.51x in a quiet
+	// round, 2026-12-03). Every subject gets the same rule.
 	measureOne := func(sys subject, load string, round int) {
-		name := fmt.Sprintf("%s-%s-%s-%d", sys.system, sys.store, load, round)
-		if !t.Run(name, func(t *testing.T) {
-			r := measure(t, c, sys, load, round)
-			t.Logf("%s: %s", name, r.summary())
-			runs = append(runs, r)
-		}) {
-			failed = append(failed, name)
+		var kept *run
+		for try := 0; try <= c.stealRetries; try++ {
+			name := fmt.Sprintf("%s-%s-%s-%d", sys.system, sys.store, load, round)
+			if try > 0 {
+				name += fmt.Sprintf("-again%d", try)
+			}
+			var r run
+			if !t.Run(name, func(t *testing.T) {
+				r = measure(t, c, sys, load, round)
+				t.Logf("%s: %s", name, r.summary())
+			}) {
+				failed = append(failed, name)
+				return
+			}
+			c.tries++
+			if kept == nil || r.steal < kept.steal {
+				r.tries = try + 1
+				kept = &r
+			} else {
+				kept.tries = try + 1
+			}
+			if r.steal <= c.maxSteal {
+				break
+			}
+			if try < c.stealRetries {
+				t.Logf("%s: CPU steal %.1f%% > %.1f%%: measuring again", name, 100*r.steal, 100*c.maxSteal)
+			}
 		}
+		runs = append(runs, *kept)
 	}
 	for round := 1; round <= c.rounds; round++ {
 		for _, l := range c.loads {
@@ -95,6 +122,9 @@ type compareConfig struct {
 	shape                       loadgen.Shape
 	profileDir                  string
 	steal                       float64 // share of the machine's CPU time stolen during the runs; -1 unknown
+	maxSteal                    float64 // a run with more steal than this share is measured again
+	stealRetries                int     // at most this many times
+	tries                       int     // runs measured, counting those measured again
 }
 
 func compareParams() compareConfig {
@@ -113,9 +143,11 @@ func compareParams() compareConfig {
 		loads:        split(envOr("BENCH_LOADS", "telemetrygen,grpc,http")),
 		pairs: []subject{{"collector", "nop"}, {"sink", "memory"},
 			{"collector", "otlp"}, {"sink", "otlp"}},
-		dbStores:   split(envSet("BENCH_DB_STORES", "sqlite,postgresql")),
-		shape:      loadgen.Shape{Traces: 10, SpansPerTrace: 10, Attributes: envInt("BENCH_ATTRIBUTES", 4)},
-		profileDir: os.Getenv("BENCH_PROFILE_DIR"),
+		dbStores:     split(envSet("BENCH_DB_STORES", "sqlite,postgresql")),
+		shape:        loadgen.Shape{Traces: 10, SpansPerTrace: 10, Attributes: envInt("BENCH_ATTRIBUTES", 4)},
+		profileDir:   os.Getenv("BENCH_PROFILE_DIR"),
+		maxSteal:     float64(envInt("BENCH_MAX_STEAL", 5)) / 100,
+		stealRetries: envInt("BENCH_STEAL_RETRIES", 2),
 	}
 	if c.floor != "" {
 		c.pairs = append(c.pairs, subject{floorSystem, "floor"})
