@@ -35,15 +35,15 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 		fmt.Fprintf(&b, "CPU steal over the whole run: %.1f%% of the machine's CPU time (/proc/stat; time the hypervisor gave to other guests while this one had work).\n", 100*c.steal)
 	}
 	if c.stealRetries > 0 {
-		again, still := 0, 0
+		tries, still := 0, 0
 		for _, r := range runs {
-			again += r.tries - 1
+			tries += r.tries
 			if r.steal > c.maxSteal {
 				still++
 			}
 		}
 		fmt.Fprintf(&b, "A run with CPU steal above %.0f%% was measured again, at most %d more times, keeping the try with the least: %d runs in all, %d of them repeats; %d of the runs kept still had more than %.0f%%.\n",
-			100*c.maxSteal, c.stealRetries, c.tries, again, still, 100*c.maxSteal)
+			100*c.maxSteal, c.stealRetries, tries, tries-len(runs), still, 100*c.maxSteal)
 	}
 	fmt.Fprintf(&b, "Median of %d alternating rounds by spans per CPU-second (postgresql: by spans/s, its goal); a fresh process per run. Accepted = the collector's otelcol_receiver_accepted_spans, the sink's stored records; never the generator's count.\n", c.rounds)
 	b.WriteString("Collector: otlp receiver, batch processor (defaults), nop exporter, or otlp exporter (compression none) into a nop collector; sink otlp store forwards into the same kind of nop collector.\n")

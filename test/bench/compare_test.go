@@ -49,13 +49,10 @@ func TestBenchCompare(t *testing.T) {
 				failed = append(failed, name)
 				return
 			}
-			c.tries++
 			if kept == nil || r.steal < kept.steal {
-				r.tries = try + 1
 				kept = &r
-			} else {
-				kept.tries = try + 1
 			}
+			kept.tries = try + 1
 			if r.steal <= c.maxSteal {
 				break
 			}
@@ -124,7 +121,6 @@ type compareConfig struct {
 	steal                       float64 // share of the machine's CPU time stolen during the runs; -1 unknown
 	maxSteal                    float64 // a run with more steal than this share is measured again
 	stealRetries                int     // at most this many times
-	tries                       int     // runs measured, counting those measured again
 }
 
 func compareParams() compareConfig {
