@@ -47,6 +47,9 @@ func TestBenchCompare(t *testing.T) {
 				t.Logf("%s: %s", name, r.summary())
 			}) {
 				failed = append(failed, name)
+				if kept != nil { // A repeat failed: the table keeps the try that did not.
+					runs = append(runs, *kept)
+				}
 				return
 			}
 			if kept == nil || r.steal < kept.steal {
