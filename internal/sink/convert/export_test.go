@@ -16,3 +16,9 @@ func TakesFastPath(c *Converter, raw []byte) bool {
 
 // ValidUTF8 is the validator's UTF-8 check.
 var ValidUTF8 = validUTF8
+
+// ShortKeyValue and ShortAnyValue are the validator's short forms.
+var (
+	ShortKeyValue = shortKeyValue
+	ShortAnyValue = shortAnyValue
+)

@@ -25,6 +25,10 @@ const recursionLimit = 10000
 type wireSchema struct {
 	fields []wireField
 	role   schemaRole
+	// short, when set, recognizes the message's most common encodings
+	// and reports true only for bytes that validate would accept: the
+	// fields validate would otherwise walk one call at a time.
+	short func(v []byte) bool
 }
 
 // schemaRole marks the trace messages whose occurrences validate reports to
@@ -63,7 +67,7 @@ func compile(md protoreflect.MessageDescriptor) *wireSchema {
 	if s, ok := schemas[md.FullName()]; ok {
 		return s
 	}
-	s := &wireSchema{}
+	s := &wireSchema{short: shortForms[md.FullName()]}
 	schemas[md.FullName()] = s // before the fields: messages may nest themselves
 	fds := md.Fields()
 	for i := range fds.Len() {
@@ -167,7 +171,8 @@ func (s *wireSchema) validate(b []byte, depth int, col *spanCollector, span *spa
 // lengthDelimited validates the contents v of a known length-delimited
 // field num, reporting it to the collector as validate does.
 func (f *wireField) lengthDelimited(num protowire.Number, v []byte, depth int, col *spanCollector, span *spanFields) error {
-	if f.msg != nil && col != nil {
+	if f.isShort(v, depth) { // Valid, and no message with a role.
+	} else if f.msg != nil && col != nil {
 		if err := col.message(f.msg, v, depth); err != nil {
 			return err
 		}
@@ -201,6 +206,7 @@ func skipScalar(num protowire.Number, typ protowire.Type, b []byte, span *spanFi
 // check validates the contents of a length-delimited known field.
 func (f *wireField) check(v []byte, depth int) error {
 	switch {
+	case f.isShort(v, depth):
 	case f.msg != nil:
 		return f.msg.validate(v, depth+1, nil, nil)
 	case f.utf8:
@@ -221,6 +227,13 @@ func (f *wireField) check(v []byte, depth int) error {
 		}
 	}
 	return nil
+}
+
+// isShort is true when v, the contents of this field of a message at
+// depth, is a message in one of its schema's short forms. Those nest two
+// deep at most, so the recursion limit is checked for that.
+func (f *wireField) isShort(v []byte, depth int) bool {
+	return f.msg != nil && f.msg.short != nil && depth+2 <= recursionLimit && f.msg.short(v)
 }
 
 // spanCollector gathers, while validate checks a trace request, what the
