@@ -62,6 +62,15 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 			count(int(r.perSecond())), count(int(r.perCPUSecond())), r.cpu/r.accepted*1e6,
 			r.rss>>20, 100*r.steal, ratio, goal)
 	}
+	b.WriteString("\nThe kernel's share of each row's CPU time, and the minor page faults it took (a page of memory touched for the first time; a process whose heap grows pays one per 4 KiB): ")
+	for i, k := range orderedKeys(c, runs) {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		r := med[k]
+		fmt.Fprintf(&b, "%s %s/%s %.0f%%, %s", r.load, r.system, r.store, 100*r.use.System/max(r.cpu, 1e-9), count(int(r.use.MinorFaults)))
+	}
+	b.WriteString(".\n")
 	for _, k := range orderedKeys(c, runs) {
 		if r := med[k]; r.dbCPU > 0 {
 			fmt.Fprintf(&b, "\nThe %s server of that row (pinned with the load generators): %.2f CPU-s, %s spans per server CPU-second.\n",

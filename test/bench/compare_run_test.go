@@ -29,6 +29,7 @@ type run struct {
 	refused  uint64        // loadgen requests pushed back with a retryable answer, then retried
 	wall     time.Duration // from the first request until the backlog was written
 	cpu      float64       // CPU-seconds of the subject's process from the first request to drained
+	use      CPUUse        // the same, in user and system mode, with its minor page faults
 	dbCPU    float64       // the same of the postgresql store's server, 0 for the others
 	rss      int64
 	steal    float64 // share of the machine's CPU time stolen during the run
@@ -47,7 +48,7 @@ func (r run) perSecond() float64 { return r.accepted / r.wall.Seconds() }
 func (r run) summary() string {
 	s := fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.0f spans/s, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",
 		r.offered, r.accepted, r.lost, r.refused, r.perSecond(), r.cpu, r.perCPUSecond(), r.rss>>20)
-	s += fmt.Sprintf(", CPU steal %.1f%%", 100*r.steal)
+	s += fmt.Sprintf(", CPU steal %.1f%%, %.2f CPU-s in the kernel, %d minor page faults", 100*r.steal, r.use.System, r.use.MinorFaults)
 	if r.dbCPU > 0 {
 		s += fmt.Sprintf("; server %.2f CPU-s, %.0f spans per server CPU-second", r.dbCPU, r.accepted/r.dbCPU)
 	}
@@ -63,7 +64,7 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 	s := startSubject(t, c, sys, runDir(t, fmt.Sprintf("%s-%s-%s-%d", sys.system, sys.store, load, round)))
 	defer s.stop(t)
 	r := run{subject: sys, load: load, round: round}
-	cpu0, err := CPUSeconds(s.pid())
+	use0, err := CPUUseOf(s.pid())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +77,12 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 	if err := waitStable(ctx, 3*time.Minute, s.drained); err != nil {
 		t.Fatalf("%s/%s under %s: %v\n%s", sys.system, sys.store, load, err, s.log())
 	}
-	if r.cpu, err = CPUSeconds(s.pid()); err != nil {
+	use1, err := CPUUseOf(s.pid())
+	if err != nil {
 		t.Fatal(err)
 	}
-	r.cpu -= cpu0
+	r.use = use1.Since(use0)
+	r.cpu = r.use.User + r.use.System
 	r.dbCPU = s.serverCPU(t) - dbCPU0
 	if stat1, err := ReadCPUStat(); err == nil && statErr == nil {
 		r.steal = stat1.StealSince(stat0)

@@ -51,9 +51,29 @@ func TreeCPUSeconds(pid int) (float64, error) {
 	return total, nil
 }
 
-type procTimes struct{ ppid, utime, stime, cutime, cstime uint64 }
+// CPUUse is what a process has used so far: CPU-seconds in user and in
+// system (kernel) mode, and minor page faults (first touches of memory
+// pages, which the kernel fills in: a heap that grows pays one per page).
+type CPUUse struct {
+	User, System float64
+	MinorFaults  uint64
+}
 
-// statTimes reads a process's parent and CPU times from /proc/<pid>/stat.
+// CPUUseOf reads a process's CPU use from /proc/<pid>/stat.
+func CPUUseOf(pid int) (CPUUse, error) {
+	t, err := statTimes(pid)
+	return CPUUse{User: float64(t.utime) / clockTicks, System: float64(t.stime) / clockTicks, MinorFaults: t.minflt}, err
+}
+
+// Since is the use between an earlier reading and this one.
+func (u CPUUse) Since(earlier CPUUse) CPUUse {
+	return CPUUse{User: u.User - earlier.User, System: u.System - earlier.System, MinorFaults: u.MinorFaults - earlier.MinorFaults}
+}
+
+type procTimes struct{ ppid, minflt, utime, stime, cutime, cstime uint64 }
+
+// statTimes reads a process's parent, minor faults and CPU times from
+// /proc/<pid>/stat.
 func statTimes(pid int) (procTimes, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -65,7 +85,7 @@ func statTimes(pid int) (procTimes, error) {
 		return procTimes{}, fmt.Errorf("/proc/%d/stat: %d fields", pid, len(fields))
 	}
 	var t procTimes
-	for i, dst := range map[int]*uint64{1: &t.ppid, 11: &t.utime, 12: &t.stime, 13: &t.cutime, 14: &t.cstime} {
+	for i, dst := range map[int]*uint64{1: &t.ppid, 7: &t.minflt, 11: &t.utime, 12: &t.stime, 13: &t.cutime, 14: &t.cstime} {
 		if *dst, err = strconv.ParseUint(fields[i], 10, 64); err != nil {
 			return procTimes{}, fmt.Errorf("/proc/%d/stat: field %d: %w", pid, i+3, err)
 		}
