@@ -1,6 +1,10 @@
 package convert
 
-import "github.com/spark-dev/telemetry-operator/internal/sink/store"
+import (
+	"fmt"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
 
 // TakesFastPath reports whether TracesProto converts raw without falling
 // back to protobuf, so that tests know which path they compared.
@@ -22,3 +26,19 @@ var (
 	ShortKeyValue = shortKeyValue
 	ShortAnyValue = shortAnyValue
 )
+
+// CollectedSpans validates a trace request, reading spans with
+// validateSpan (short) or with validate alone, and returns what the
+// collector gathered of each span.
+func CollectedSpans(raw []byte, short bool) ([]string, error) {
+	spanShortForm = short
+	defer func() { spanShortForm = true }()
+	col := &spanCollector{}
+	col.reset(raw)
+	err := traceRequestSchema().validate(raw, 0, col, nil)
+	out := make([]string, len(col.spans))
+	for i, sf := range col.spans {
+		out[i] = fmt.Sprintf("trace %x span %x events %d head %+v", sf.trace, sf.span, sf.events, sf.head)
+	}
+	return out, err
+}

@@ -253,7 +253,11 @@ func (c *spanCollector) message(m *wireSchema, v []byte, depth int) error {
 		c.spans = append(c.spans, spanFields{head: store.SpanHead{Resource: int32(c.resources - 1)}})
 		// No span nests in a span: the pointer stays valid.
 		sf := &c.spans[len(c.spans)-1]
-		if err := m.validate(v, depth+1, c, sf); err != nil {
+		check := m.validateSpan
+		if !spanShortForm {
+			check = m.validate
+		}
+		if err := check(v, depth+1, c, sf); err != nil {
 			return err
 		}
 		sf.finish()

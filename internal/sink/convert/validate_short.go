@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"encoding/binary"
+
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -85,4 +87,76 @@ func shortBytes(b []byte, tag byte) (v, rest []byte, ok bool) {
 		return nil, nil, false
 	}
 	return b[l : l+n], b[l+n:], true
+}
+
+// spanShortForm is false only in tests that compare validateSpan with
+// validate.
+var spanShortForm = true
+
+// Tags of the span fields validateSpan reads itself (Span in
+// opentelemetry/proto/trace/v1/trace.proto).
+const (
+	tagSpanTraceID    = 1<<3 | byte(protowire.BytesType)
+	tagSpanID         = 2<<3 | byte(protowire.BytesType)
+	tagSpanParent     = 4<<3 | byte(protowire.BytesType)
+	tagSpanName       = 5<<3 | byte(protowire.BytesType)
+	tagSpanKind       = 6<<3 | byte(protowire.VarintType)
+	tagSpanStart      = 7<<3 | byte(protowire.Fixed64Type)
+	tagSpanEnd        = 8<<3 | byte(protowire.Fixed64Type)
+	tagSpanAttributes = 9<<3 | byte(protowire.BytesType)
+)
+
+// validateSpan is validate for a Span, with its most common fields (ids,
+// name, kind, times, attributes in a short form, in any order and with
+// one-byte lengths) read in one loop that records them into span as
+// validate would. At the first field it does not read that way, the rest
+// of the span goes to validate, which then sees the same span state it
+// would have built itself: the outcome is validate's.
+func (s *wireSchema) validateSpan(b []byte, depth int, col *spanCollector, span *spanFields) error {
+	if depth > recursionLimit {
+		return errInvalidWire
+	}
+	for len(b) >= 2 {
+		t, l := b[0], int(b[1])
+		switch t {
+		case tagSpanStart, tagSpanEnd:
+			if len(b) < 9 {
+				return s.validate(b, depth, col, span)
+			}
+			span.fixed64Field(protowire.Number(t>>3), binary.LittleEndian.Uint64(b[1:9]))
+			b = b[9:]
+			continue
+		case tagSpanKind:
+			if l >= 0x80 {
+				return s.validate(b, depth, col, span)
+			}
+			b = b[2:]
+			continue
+		}
+		if l >= 0x80 || l > len(b)-2 {
+			return s.validate(b, depth, col, span)
+		}
+		v := b[2 : 2+l]
+		switch t {
+		case tagSpanTraceID:
+			span.trace = v
+		case tagSpanID:
+			span.span = v
+		case tagSpanParent:
+			span.head.HasParent = validSpanID(v)
+		case tagSpanName:
+			if !validUTF8(v) {
+				return errInvalidWire
+			}
+			span.head.NameAt, span.head.NameLen = uint32(offset(col.data, v)), uint32(len(v))
+		case tagSpanAttributes:
+			if depth+2 > recursionLimit || !shortKeyValue(v) {
+				return s.validate(b, depth, col, span)
+			}
+		default:
+			return s.validate(b, depth, col, span)
+		}
+		b = b[2+l:]
+	}
+	return s.validate(b, depth, col, span)
 }

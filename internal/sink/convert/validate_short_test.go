@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
@@ -85,4 +87,60 @@ func checkShort(t *testing.T, b []byte) bool {
 		}
 	}
 	return short
+}
+
+// Spans are read by validateSpan, which handles their common fields in one
+// loop and hands the rest of a span to validate at the first field it does
+// not: for any request it must accept and refuse what validate alone does,
+// and collect the same of every span.
+func TestSpanShortFormCollectsWhatValidateDoes(t *testing.T) {
+	res := marshal(t, resource())
+	fixed := func(b []byte, num protowire.Number, v uint64) []byte {
+		return protowire.AppendFixed64(protowire.AppendTag(b, num, protowire.Fixed64Type), v)
+	}
+	attr := field(field(nil, 1, []byte("k")), 2, field(nil, 1, []byte("v")))
+	inputs := [][]byte{ //nolint:prealloc // The crafted inputs, then their mutations.
+		marshal(t, richRequest()),
+		request(res, validSpan()),
+		// Times and attributes before the ids, a repeated trace id (the last wins).
+		request(res, field(field(field(fixed(fixed(field(nil, 9, attr), 8, 9), 7, 3), 1, traceA), 2, spanA), 1, make([]byte, 16))),
+		// A name of 200 bytes (a two-byte length), a kind of 200 (a two-byte varint).
+		request(res, varint(field(validSpan(), 5, []byte(strings.Repeat("n", 200))), 6, 200)),
+		// An attribute that is not in a short form, then the parent.
+		request(res, field(field(validSpan(), 9, field(nil, 2, field(nil, 5, nil))), 4, spanA)),
+		// Unknown field between the known ones, then a status and an event.
+		request(res, field(field(varint(validSpan(), 99, 1), 15, varint(nil, 3, 2)), 11, field(nil, 2, []byte("e")))),
+		// Cut inside a fixed64, and inside a name.
+		request(res, fixed(validSpan(), 7, 1)[:len(validSpan())+5]),
+		request(res, append(validSpan(), 0x2a, 0x05, 'a')),
+		// A name that is not UTF-8 after fields read the short way.
+		request(res, field(fixed(validSpan(), 8, 2), 5, []byte{0xff})),
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	mutations := make([][]byte, 0, 6000)
+	for _, raw := range inputs[:2] {
+		for range 3000 {
+			mutations = append(mutations, mutated(raw, rng))
+		}
+	}
+	inputs = append(inputs, mutations...)
+	accepted := 0
+	for i, raw := range inputs {
+		short, errShort := convert.CollectedSpans(raw, true)
+		walked, errWalked := convert.CollectedSpans(raw, false)
+		if (errShort == nil) != (errWalked == nil) {
+			t.Fatalf("input %d (% x): short form says %v, validate says %v", i, raw[:min(len(raw), 32)], errShort, errWalked)
+		}
+		if errShort != nil {
+			continue
+		}
+		accepted++
+		if diff := cmp.Diff(walked, short); diff != "" {
+			t.Fatalf("input %d: spans collected (-validate +short form):\n%s", i, diff)
+		}
+	}
+	if accepted < len(inputs)/10 {
+		t.Fatalf("only %d of %d inputs were valid: the comparison says little", accepted, len(inputs))
+	}
+	t.Logf("%d of %d inputs valid, collected alike", accepted, len(inputs))
 }
