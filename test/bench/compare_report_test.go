@@ -59,7 +59,7 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 		ratio, goal := judge(r, med)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %.0f | %d | %s | %s | %.2f | %d MiB | %.1f%% | %s | %s |\n",
 			r.load, r.system, r.store, count(int(r.offered)), count(int(r.accepted)), r.lost, r.refused,
-			count(int(r.perSecond())), count(int(r.perCPUSecond())), r.cpu/r.accepted*1e6,
+			count(int(r.perSecond())), count(int(r.perCPUSecond())), r.cpu()/r.accepted*1e6,
 			r.rss>>20, 100*r.steal, ratio, goal)
 	}
 	b.WriteString("\nThe kernel's share of each row's CPU time, and the minor page faults it took (a page of memory touched for the first time; a process whose heap grows pays one per 4 KiB): ")
@@ -68,7 +68,7 @@ func renderCompare(c compareConfig, runs []run, failed []string) string {
 			b.WriteString("; ")
 		}
 		r := med[k]
-		fmt.Fprintf(&b, "%s %s/%s %.0f%%, %s", r.load, r.system, r.store, 100*r.use.System/max(r.cpu, 1e-9), count(int(r.use.MinorFaults)))
+		fmt.Fprintf(&b, "%s %s/%s %.0f%%, %s", r.load, r.system, r.store, 100*r.use.System/max(r.cpu(), 1e-9), count(int(r.use.MinorFaults)))
 	}
 	b.WriteString(".\n")
 	for _, k := range orderedKeys(c, runs) {

@@ -28,26 +28,28 @@ type run struct {
 	lost     float64       // spans refused for good, failed, or acknowledged but never passed on
 	refused  uint64        // loadgen requests pushed back with a retryable answer, then retried
 	wall     time.Duration // from the first request until the backlog was written
-	cpu      float64       // CPU-seconds of the subject's process from the first request to drained
-	use      CPUUse        // the same, in user and system mode, with its minor page faults
+	use      CPUUse        // the subject's process from the first request to drained: CPU and minor faults
 	dbCPU    float64       // the same of the postgresql store's server, 0 for the others
 	rss      int64
 	steal    float64 // share of the machine's CPU time stolen during the run
 	tries    int     // times this subject, load and round were measured (see BENCH_MAX_STEAL)
 }
 
+// cpu is the CPU-seconds of the subject's process, user and system.
+func (r run) cpu() float64 { return r.use.User + r.use.System }
+
 func (r run) perCPUSecond() float64 {
-	if r.cpu == 0 {
+	if r.cpu() == 0 {
 		return 0
 	}
-	return r.accepted / r.cpu
+	return r.accepted / r.cpu()
 }
 
 func (r run) perSecond() float64 { return r.accepted / r.wall.Seconds() }
 
 func (r run) summary() string {
 	s := fmt.Sprintf("offered %.0f, accepted %.0f, lost %.0f, refusals %d, %.0f spans/s, %.2f CPU-s, %.0f spans per CPU-second, peak RSS %d MiB",
-		r.offered, r.accepted, r.lost, r.refused, r.perSecond(), r.cpu, r.perCPUSecond(), r.rss>>20)
+		r.offered, r.accepted, r.lost, r.refused, r.perSecond(), r.cpu(), r.perCPUSecond(), r.rss>>20)
 	s += fmt.Sprintf(", CPU steal %.1f%%, %.2f CPU-s in the kernel, %d minor page faults", 100*r.steal, r.use.System, r.use.MinorFaults)
 	if r.dbCPU > 0 {
 		s += fmt.Sprintf("; server %.2f CPU-s, %.0f spans per server CPU-second", r.dbCPU, r.accepted/r.dbCPU)
@@ -82,7 +84,6 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 		t.Fatal(err)
 	}
 	r.use = use1.Since(use0)
-	r.cpu = r.use.User + r.use.System
 	r.dbCPU = s.serverCPU(t) - dbCPU0
 	if stat1, err := ReadCPUStat(); err == nil && statErr == nil {
 		r.steal = stat1.StealSince(stat0)

@@ -138,19 +138,15 @@ func (s *wireSchema) validateSpan(b []byte, depth int, col *spanCollector, span 
 		}
 		v := b[2 : 2+l]
 		switch t {
-		case tagSpanTraceID:
-			span.trace = v
-		case tagSpanID:
-			span.span = v
-		case tagSpanParent:
-			span.head.HasParent = validSpanID(v)
 		case tagSpanName:
 			if !validUTF8(v) {
 				return errInvalidWire
 			}
-			span.head.NameAt, span.head.NameLen = uint32(offset(col.data, v)), uint32(len(v))
+			fallthrough
+		case tagSpanTraceID, tagSpanID, tagSpanParent:
+			span.bytesField(col.data, protowire.Number(t>>3), v)
 		case tagSpanAttributes:
-			if depth+2 > recursionLimit || !shortKeyValue(v) {
+			if !s.fields[t>>3].isShort(v, depth) {
 				return s.validate(b, depth, col, span)
 			}
 		default:
