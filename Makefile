@@ -50,6 +50,12 @@ verify: generate manifests ## Fail when generated files are stale.
 		git status --porcelain -- api config charts; git diff --stat -- api config charts; exit 1; fi
 	@echo "generated files are up to date"
 
+.PHONY: tidy
+tidy: ## Fail when go.mod or go.sum (of the project or of hack/collector) is not what go mod tidy makes.
+	@go mod tidy -diff || { echo "go.mod is not tidy; run 'go mod tidy' and commit"; exit 1; }
+	@cd hack/collector && { go mod tidy -diff || { echo "hack/collector/go.mod is not tidy; run 'go mod tidy' there and commit"; exit 1; }; }
+	@echo "go.mod and go.sum are tidy"
+
 .PHONY: helm-lint
 helm-lint: $(HELM) ## Lint the Helm chart.
 	$(HELM) lint --strict charts/telemetry-operator

@@ -20,8 +20,8 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
 	"github.com/spark-dev/telemetry-operator/internal/sink/receiver"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // DefaultShutdownTimeout bounds how long Run waits for the final flush.
@@ -32,7 +32,7 @@ type App struct {
 	cfg     *config.Config
 	store   store.Store
 	log     *slog.Logger
-	metrics *telemetry.Metrics
+	metrics *sinkmetrics.Metrics
 	pipe    *pipeline.Pipeline
 
 	grpc      *grpc.Server
@@ -57,7 +57,7 @@ type Addrs struct {
 // New builds a sink over an open store; the App owns the store from now on
 // and closes it on Shutdown.
 func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
-	m := telemetry.New()
+	m := sinkmetrics.New()
 	a := &App{cfg: cfg, store: st, log: log, metrics: m, serveErrs: make(chan error, 3)}
 	a.pipe = pipeline.New(st, pipeline.Options{
 		Size: cfg.Buffer.Size, Interval: cfg.Buffer.ExportInterval.Duration, MaxQueue: cfg.Buffer.MaxQueue,
@@ -84,7 +84,7 @@ func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
 }
 
 // Metrics exposes the sink's Prometheus metrics, for tests and embedding.
-func (a *App) Metrics() *telemetry.Metrics { return a.metrics }
+func (a *App) Metrics() *sinkmetrics.Metrics { return a.metrics }
 
 // Addrs returns the listening addresses once Start has returned.
 func (a *App) Addrs() Addrs { return a.addrs }

@@ -16,10 +16,10 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/pgtest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/postgres"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // outage makes a store's writes fail and then recover.
@@ -93,7 +93,7 @@ func TestAFailingStoreGetsRetryableRefusalsAndLosesNoAcknowledgedRecord(t *testi
 			}
 			m := a.Metrics()
 			eventually(t, "the first spans stored", func() bool {
-				return testutil.ToFloat64(m.Stored.WithLabelValues(telemetry.SignalSpans)) == float64(acked)
+				return testutil.ToFloat64(m.Stored.WithLabelValues(sinkmetrics.SignalSpans)) == float64(acked)
 			})
 			out.begin(t)
 			for seq := uint64(21); ; seq++ {
@@ -110,7 +110,7 @@ func TestAFailingStoreGetsRetryableRefusalsAndLosesNoAcknowledgedRecord(t *testi
 			checkGRPCRetryInfo(t, a.Addrs().GRPC)
 			out.end(t)
 			eventually(t, "every acknowledged span stored", func() bool {
-				return testutil.ToFloat64(m.Stored.WithLabelValues(telemetry.SignalSpans)) == float64(acked)
+				return testutil.ToFloat64(m.Stored.WithLabelValues(sinkmetrics.SignalSpans)) == float64(acked)
 			})
 			var spans spanList
 			getJSON(t, a, "/api/v1/spans?limit=10000", &spans)

@@ -9,9 +9,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 func TestSamplingKeepsTheRateWithinToleranceAndWholeTraces(t *testing.T) {
@@ -26,8 +26,8 @@ func TestSamplingKeepsTheRateWithinToleranceAndWholeTraces(t *testing.T) {
 	}
 	m := a.Metrics()
 	eventually(t, "every kept span stored", func() bool {
-		stored := testutil.ToFloat64(m.Stored.WithLabelValues(telemetry.SignalSpans))
-		out := testutil.ToFloat64(m.SampledOut.WithLabelValues(telemetry.SignalSpans))
+		stored := testutil.ToFloat64(m.Stored.WithLabelValues(sinkmetrics.SignalSpans))
+		out := testutil.ToFloat64(m.SampledOut.WithLabelValues(sinkmetrics.SignalSpans))
 		return stored+out == traces*spansPer
 	})
 	var list traceList
@@ -67,8 +67,8 @@ func TestDisabledSignalsAreAcceptedCountedAndNotStored(t *testing.T) {
 	}
 	m := a.Metrics()
 	dropped := []float64{
-		testutil.ToFloat64(m.Dropped.WithLabelValues(telemetry.SignalSpans, telemetry.ReasonDisabled)),
-		testutil.ToFloat64(m.Dropped.WithLabelValues(telemetry.SignalEvents, telemetry.ReasonDisabled)),
+		testutil.ToFloat64(m.Dropped.WithLabelValues(sinkmetrics.SignalSpans, sinkmetrics.ReasonDisabled)),
+		testutil.ToFloat64(m.Dropped.WithLabelValues(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled)),
 	}
 	if dropped[0] != 2 || dropped[1] != 1 {
 		t.Fatalf("dropped as disabled: %v spans and events, want 2 and 1", dropped)
@@ -81,7 +81,7 @@ func TestRetentionPrunesDataOlderThanMaxAge(t *testing.T) {
 	}), memory.New(config.Memory{}))
 	postTrace(t, "http://"+a.Addrs().HTTP, 1, 2) // Timestamps in January 2026: older than an hour.
 	eventually(t, "the old trace stored and then pruned", func() bool {
-		stored := testutil.ToFloat64(a.Metrics().Stored.WithLabelValues(telemetry.SignalSpans))
+		stored := testutil.ToFloat64(a.Metrics().Stored.WithLabelValues(sinkmetrics.SignalSpans))
 		var list traceList
 		getJSON(t, a, "/api/v1/traces", &list)
 		return stored == 2 && len(list.Traces) == 0

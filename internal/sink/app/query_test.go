@@ -13,8 +13,8 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/app"
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // get returns the status and body of a GET on the query port.
@@ -103,8 +103,8 @@ func TestTheOTLPBackendForwardsAndAnswersQueriesWith501(t *testing.T) {
 	// exporters), which may land after the spans.
 	stored := downstream.Metrics().Stored
 	eventually(t, "the event and the metric points forwarded", func() bool {
-		return testutil.ToFloat64(stored.WithLabelValues(telemetry.SignalEvents)) >= 1 &&
-			testutil.ToFloat64(stored.WithLabelValues(telemetry.SignalMetrics)) >= 3
+		return testutil.ToFloat64(stored.WithLabelValues(sinkmetrics.SignalEvents)) >= 1 &&
+			testutil.ToFloat64(stored.WithLabelValues(sinkmetrics.SignalMetrics)) >= 3
 	})
 	checkEvents(t, downstream, traceID)
 	checkMetrics(t, downstream, "http")

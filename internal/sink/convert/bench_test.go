@@ -11,7 +11,7 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 )
 
 // benchRequest is the shape `make bench-compare` offers: ten traces of ten
@@ -50,7 +50,7 @@ func BenchmarkTracesEncoded(b *testing.B) {
 	raw := benchRequest(b)
 	for _, heads := range []bool{true, false} {
 		b.Run(fmt.Sprintf("heads=%v", heads), func(b *testing.B) {
-			c := &convert.Converter{Sampler: sampler.New(1), Signals: all, Telemetry: telemetry.New(), Heads: heads}
+			c := &convert.Converter{Sampler: sampler.New(1), Signals: all, Telemetry: sinkmetrics.New(), Heads: heads}
 			b.SetBytes(int64(len(raw)))
 			b.ReportAllocs()
 			for b.Loop() {
@@ -64,7 +64,7 @@ func BenchmarkTracesEncoded(b *testing.B) {
 
 func BenchmarkTracesProto(b *testing.B) {
 	raw := benchRequest(b)
-	c := &convert.Converter{Sampler: sampler.New(1), Signals: all, Telemetry: telemetry.New()}
+	c := &convert.Converter{Sampler: sampler.New(1), Signals: all, Telemetry: sinkmetrics.New()}
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -15,8 +15,8 @@ import (
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // Attribute keys with a meaning to the sink.
@@ -39,7 +39,7 @@ type Converter struct {
 	Signals  Signals
 	Metadata map[string]string
 	// Telemetry counts what was received, sampled out and dropped; required.
-	Telemetry *telemetry.Metrics
+	Telemetry *sinkmetrics.Metrics
 	// Encoded hands trace requests over in their encoding (TracesEncoded)
 	// rather than as records, where CanEncodeTraces allows: for stores
 	// that pass requests on (store.EncodedWriter).

@@ -17,8 +17,8 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 var (
@@ -38,7 +38,7 @@ func resource() *resourcepb.Resource {
 
 func converter(rate float64, sig convert.Signals) *convert.Converter {
 	return &convert.Converter{
-		Sampler: sampler.New(rate), Signals: sig, Telemetry: telemetry.New(),
+		Sampler: sampler.New(rate), Signals: sig, Telemetry: sinkmetrics.New(),
 		Metadata: map[string]string{"env": "staging", "cluster": "c1"},
 	}
 }

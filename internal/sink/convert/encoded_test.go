@@ -13,8 +13,8 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // checkEncodedSameAsRecords applies a policy to raw with TracesEncoded and
@@ -39,7 +39,7 @@ func checkEncodedSameAsRecords(t *testing.T, raw []byte, c func() *convert.Conve
 		t.Fatalf("TracesEncoded returned records: %+v", got)
 	}
 	decoded := &store.Batch{}
-	plain := &convert.Converter{Sampler: sampler.New(1), Signals: all, Telemetry: telemetry.New()}
+	plain := &convert.Converter{Sampler: sampler.New(1), Signals: all, Telemetry: sinkmetrics.New()}
 	for _, e := range got.Encoded {
 		if e.Signal != store.SignalTraces {
 			t.Fatalf("signal %d, want traces", e.Signal)

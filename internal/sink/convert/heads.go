@@ -10,8 +10,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // SpanHeads reads the head of every span of an encoded request that
@@ -127,7 +127,7 @@ func resourceAttributes(res []byte) store.Attributes {
 
 // plain decodes encoded requests back into records: the policy was
 // applied to them already.
-var plain = &Converter{Sampler: sampler.New(1), Signals: Signals{Traces: true, Events: true, Metrics: true}, Telemetry: telemetry.New()}
+var plain = &Converter{Sampler: sampler.New(1), Signals: Signals{Traces: true, Events: true, Metrics: true}, Telemetry: sinkmetrics.New()}
 
 // DecodeTraces decodes an encoded request TracesEncoded produced into its
 // records: spans in request order, then span events, with new event ids.

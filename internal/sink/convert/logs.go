@@ -7,8 +7,8 @@ import (
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // ReasonNotEvent is the drop reason of a log record without an event name:
@@ -33,7 +33,7 @@ func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) *store.Batch {
 }
 
 func (c *Converter) addLog(b *store.Batch, t *tally, lr *logspb.LogRecord, res store.Attributes) {
-	t.add(telemetry.SignalEvents, received, 1)
+	t.add(sinkmetrics.SignalEvents, received, 1)
 	attrs := attributes(lr.GetAttributes())
 	name := lr.GetEventName()
 	if name == "" {
@@ -42,13 +42,13 @@ func (c *Converter) addLog(b *store.Batch, t *tally, lr *logspb.LogRecord, res s
 	id, traced := traceID(lr.GetTraceId())
 	switch {
 	case name == "":
-		t.add(telemetry.SignalEvents, ReasonNotEvent, 1)
+		t.add(sinkmetrics.SignalEvents, ReasonNotEvent, 1)
 		return
 	case traced && !c.Sampler.Keep(id):
-		t.add(telemetry.SignalEvents, sampled, 1)
+		t.add(sinkmetrics.SignalEvents, sampled, 1)
 		return
 	case !c.Signals.Events:
-		t.add(telemetry.SignalEvents, telemetry.ReasonDisabled, 1)
+		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled, 1)
 		return
 	}
 	ev := store.Event{

@@ -7,8 +7,8 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // Attribute keys the sink adds to histogram and summary points, whose Value
@@ -28,9 +28,9 @@ func (c *Converter) Metrics(req *colmetricspb.ExportMetricsServiceRequest) *stor
 		for _, sm := range rm.GetScopeMetrics() {
 			for _, m := range sm.GetMetrics() {
 				points := metricPoints(m, res)
-				t.add(telemetry.SignalMetrics, received, len(points))
+				t.add(sinkmetrics.SignalMetrics, received, len(points))
 				if !c.Signals.Metrics {
-					t.add(telemetry.SignalMetrics, telemetry.ReasonDisabled, len(points))
+					t.add(sinkmetrics.SignalMetrics, sinkmetrics.ReasonDisabled, len(points))
 					continue
 				}
 				b.Metrics = append(b.Metrics, points...)

@@ -1,6 +1,6 @@
 package convert
 
-import "github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
+import "github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 
 const (
 	received = ""
@@ -10,8 +10,8 @@ const (
 // The signals and outcomes a tally counts; an outcome is received, sampled
 // out, or a telemetry drop reason.
 var (
-	tallySignals = [...]string{telemetry.SignalSpans, telemetry.SignalEvents, telemetry.SignalMetrics}
-	tallyReasons = [...]string{received, sampled, telemetry.ReasonInvalid, telemetry.ReasonDisabled, ReasonNotEvent}
+	tallySignals = [...]string{sinkmetrics.SignalSpans, sinkmetrics.SignalEvents, sinkmetrics.SignalMetrics}
+	tallyReasons = [...]string{received, sampled, sinkmetrics.ReasonInvalid, sinkmetrics.ReasonDisabled, ReasonNotEvent}
 )
 
 // tally counts the outcomes of one request, so that the shared Prometheus
@@ -43,7 +43,7 @@ func index(names []string, name string) int {
 	return -1
 }
 
-func (t *tally) flush(m *telemetry.Metrics) {
+func (t *tally) flush(m *sinkmetrics.Metrics) {
 	for s, counts := range t.n {
 		for r, n := range counts {
 			if n == 0 {

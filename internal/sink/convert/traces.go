@@ -7,8 +7,8 @@ import (
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // Traces converts a trace export: spans, and their events as store events.
@@ -40,24 +40,24 @@ func (c *Converter) addSpan(b *store.Batch, t *tally, sp *tracepb.Span, scope st
 // admit counts what becomes of a span and its events (invalid, sampled out,
 // disabled) and says which of them to keep.
 func (c *Converter) admit(t *tally, trace, span []byte, events int) (keepSpan, keepEvents bool) {
-	t.add(telemetry.SignalSpans, received, 1)
-	t.add(telemetry.SignalEvents, received, events)
+	t.add(sinkmetrics.SignalSpans, received, 1)
+	t.add(sinkmetrics.SignalEvents, received, events)
 	id, ok := traceID(trace)
 	switch {
 	case !ok || !validSpanID(span):
-		t.add(telemetry.SignalSpans, telemetry.ReasonInvalid, 1)
-		t.add(telemetry.SignalEvents, telemetry.ReasonInvalid, events)
+		t.add(sinkmetrics.SignalSpans, sinkmetrics.ReasonInvalid, 1)
+		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonInvalid, events)
 		return false, false
 	case !c.Sampler.Keep(id):
-		t.add(telemetry.SignalSpans, sampled, 1)
-		t.add(telemetry.SignalEvents, sampled, events)
+		t.add(sinkmetrics.SignalSpans, sampled, 1)
+		t.add(sinkmetrics.SignalEvents, sampled, events)
 		return false, false
 	}
 	if !c.Signals.Traces {
-		t.add(telemetry.SignalSpans, telemetry.ReasonDisabled, 1)
+		t.add(sinkmetrics.SignalSpans, sinkmetrics.ReasonDisabled, 1)
 	}
 	if !c.Signals.Events {
-		t.add(telemetry.SignalEvents, telemetry.ReasonDisabled, events)
+		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled, events)
 	}
 	return c.Signals.Traces, c.Signals.Events
 }

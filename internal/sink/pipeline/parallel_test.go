@@ -12,9 +12,9 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // parallelStore is the flaky memory store asking for several writers; it
@@ -57,7 +57,7 @@ func TestParallelWritersStoreEverythingThroughFailuresAndShutdown(t *testing.T) 
 			st := &parallelStore{flakyStore: &flakyStore{Store: memory.New(config.Memory{})}, writers: writers,
 				overlap: make(chan struct{})}
 			p := pipeline.New(st, pipeline.Options{Size: 10, Interval: time.Hour, MaxQueue: 100000},
-				telemetry.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+				sinkmetrics.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 			st.set(true)
 			for range 50 {
 				if err := p.Enqueue(points(10)); err != nil {

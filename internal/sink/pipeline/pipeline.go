@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // Errors of Enqueue. Both are retryable: the receivers turn them into OTLP's
@@ -54,7 +54,7 @@ type ParallelWriter interface {
 type Pipeline struct {
 	store   store.Store
 	opt     Options
-	metrics *telemetry.Metrics
+	metrics *sinkmetrics.Metrics
 	log     *slog.Logger
 
 	mu     sync.Mutex
@@ -70,7 +70,7 @@ type Pipeline struct {
 }
 
 // New starts a pipeline writing to st.
-func New(st store.Store, opt Options, m *telemetry.Metrics, log *slog.Logger) *Pipeline {
+func New(st store.Store, opt Options, m *sinkmetrics.Metrics, log *slog.Logger) *Pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pipeline{
 		store: st, opt: opt, metrics: m, log: log,

@@ -12,9 +12,9 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // flakyStore is the real memory store with writes that fail on demand:
@@ -46,7 +46,7 @@ func (s *flakyStore) stored() int {
 func newPipeline(t *testing.T, opt pipeline.Options) (*pipeline.Pipeline, *flakyStore) {
 	t.Helper()
 	st := &flakyStore{Store: memory.New(config.Memory{})}
-	p := pipeline.New(st, opt, telemetry.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p := pipeline.New(st, opt, sinkmetrics.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
 	return p, st
 }

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // write stores one batch, retrying with exponential backoff: stores are
@@ -24,14 +24,14 @@ func (p *Pipeline) write(b *store.Batch) {
 		p.metrics.WriteErrors.Inc()
 		if errors.Is(err, store.ErrInvalid) {
 			p.log.Error("store rejected a batch; dropping it", "records", b.Len(), "error", err)
-			p.count(b, p.droppedCounter(telemetry.ReasonRejected))
+			p.count(b, p.droppedCounter(sinkmetrics.ReasonRejected))
 			return
 		}
 		p.log.Warn("store write failed; retrying", "records", b.Len(), "attempt", attempt, "backoff", backoff, "error", err)
 		select {
 		case <-time.After(backoff):
 		case <-p.ctx.Done():
-			p.count(b, p.droppedCounter(telemetry.ReasonShutdown))
+			p.count(b, p.droppedCounter(sinkmetrics.ReasonShutdown))
 			return
 		}
 		backoff = min(2*backoff, maxBackoff)
@@ -46,9 +46,9 @@ func (p *Pipeline) count(b *store.Batch, add func(signal string, n int)) {
 		e := &b.Encoded[i]
 		spans, events, metrics = spans+e.Spans, events+e.Events, metrics+e.Metrics
 	}
-	add(telemetry.SignalSpans, spans)
-	add(telemetry.SignalEvents, events)
-	add(telemetry.SignalMetrics, metrics)
+	add(sinkmetrics.SignalSpans, spans)
+	add(sinkmetrics.SignalEvents, events)
+	add(sinkmetrics.SignalMetrics, metrics)
 	p.mu.Lock()
 	p.queued -= b.Len()
 	p.metrics.QueueLength.Set(float64(p.queued))

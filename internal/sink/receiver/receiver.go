@@ -15,8 +15,8 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // Reasons a request is refused, as counted in sink_rejected_requests_total.
@@ -40,7 +40,7 @@ type Queue interface {
 type Receiver struct {
 	conv          *convert.Converter
 	queue         Queue
-	metrics       *telemetry.Metrics
+	metrics       *sinkmetrics.Metrics
 	maxBytes      int
 	retryAfter    time.Duration
 	keepsRequests bool
@@ -60,7 +60,7 @@ type Options struct {
 }
 
 // New returns a receiver that converts with conv and enqueues into q.
-func New(conv *convert.Converter, q Queue, m *telemetry.Metrics, opt Options) *Receiver {
+func New(conv *convert.Converter, q Queue, m *sinkmetrics.Metrics, opt Options) *Receiver {
 	if opt.RetryAfter <= 0 {
 		opt.RetryAfter = defaultRetryAfter
 	}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/valueruns"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/valueruns"
 )
 
 // AggregateMetrics reads the points of the name's series in write order

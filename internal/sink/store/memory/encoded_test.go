@@ -7,10 +7,10 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/storetest"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // encodingStore writes spans the way the sink does for the memory store:
@@ -44,7 +44,7 @@ func (s encodingStore) Write(ctx context.Context, b *store.Batch) error {
 // the converter, as the sink does, and without, when the store reads them.
 func TestConformanceOfEncodedWrites(t *testing.T) {
 	for _, heads := range []bool{true, false} {
-		conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: true, Heads: heads,
+		conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: sinkmetrics.New(), Encoded: true, Heads: heads,
 			Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
 		t.Run(map[bool]string{true: "heads", false: "no heads"}[heads], func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) store.Store {

@@ -7,9 +7,9 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 	"github.com/spark-dev/telemetry-operator/test/bench/loadgen"
 )
 
@@ -27,7 +27,7 @@ func BenchmarkIngest(b *testing.B) {
 		encoded bool
 	}{{"encoded", true}, {"records", false}} {
 		b.Run(tc.name, func(b *testing.B) {
-			conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: tc.encoded, Heads: tc.encoded,
+			conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: sinkmetrics.New(), Encoded: tc.encoded, Heads: tc.encoded,
 				Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
 			s := memory.New(config.Memory{})
 			defer func() { _ = s.Close() }()

@@ -9,15 +9,15 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
+	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/telemetry"
 )
 
 // Chunks whose spans were all evicted are let go, and their slots reused,
 // so that a long-running store holds only what its limits allow.
 func TestEvictedChunksAreReleased(t *testing.T) {
 	s := New(config.Memory{MaxTraces: 5})
-	conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: telemetry.New(), Encoded: true, Heads: true,
+	conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: sinkmetrics.New(), Encoded: true, Heads: true,
 		Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
 	t0 := time.Unix(1000, 0)
 	for n := range 200 {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/valueruns"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/valueruns"
 )
 
 // Compaction merges the small value runs that several writes made for one

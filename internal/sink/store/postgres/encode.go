@@ -9,8 +9,8 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/tracerow"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/tracerow"
 )
 
 // encoded holds a batch's rows as COPY wants them, and its trace rows as

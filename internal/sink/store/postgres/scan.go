@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
 )
 
 // Column lists in the order the read functions scan them.

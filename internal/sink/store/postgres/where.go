@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
 )
 
 // where builds a WHERE clause with numbered parameters.

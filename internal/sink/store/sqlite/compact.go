@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/valueruns"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/valueruns"
 )
 
 // Compaction merges the small value runs that several writes made for one

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/valueruns"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/valueruns"
 )
 
 // afterSchema fills what a schema file adds from data that older versions

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/tracerow"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/tracerow"
 )
 
 // Column lists in the order the read functions scan them.

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
 )
 
 // where builds a WHERE clause and its arguments from a query's filters.

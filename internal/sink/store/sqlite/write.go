@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/tracerow"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/valueruns"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/tracerow"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/valueruns"
 )
 
 // Write stores the batch in one transaction: the new spans, then the trace

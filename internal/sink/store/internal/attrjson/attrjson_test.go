@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
 )
 
 func TestTypesRoundTrip(t *testing.T) {

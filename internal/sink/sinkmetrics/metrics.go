@@ -1,6 +1,6 @@
-// Package telemetry holds the sink's own Prometheus metrics: what it received,
+// Package sinkmetrics holds the sink's own Prometheus metrics: what it received,
 // sampled out, stored and dropped, and how its queue and store behave.
-package telemetry
+package sinkmetrics
 
 import (
 	"net/http"

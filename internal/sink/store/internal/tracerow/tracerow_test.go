@@ -7,7 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/tracerow"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/tracerow"
 )
 
 func TestFromSpansThenMergeFollowTheTraceRules(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
 )
 
 // TestMemoEncodesEachMapAsMarshal checks a Memo over a sequence that
