@@ -73,8 +73,13 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint with .golangci.yml.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: test
-test: envtest postgres ## Install what the tests need, then run every test.
+test: envtest postgres ## Install what the tests need, then run every test and each fuzz target for FUZZTIME (10s).
 	KUBEBUILDER_ASSETS="$$(hack/envtest.sh)" go test $(GO_TEST_FLAGS) ./... -count=1
+	hack/fuzz.sh
+
+.PHONY: fuzz
+fuzz: ## Run each native fuzz target for FUZZTIME (default 10s; FUZZ_MATCH narrows them).
+	hack/fuzz.sh
 
 .PHONY: bench
 bench: envtest postgres ## Benchmark the sink (ingest and queries per store, one table), the stores and the webhook.

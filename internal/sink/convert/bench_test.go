@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire/otlpwiretest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 )
@@ -35,7 +36,7 @@ func benchRequest(b *testing.B) []byte {
 		}
 	}
 	raw, err := proto.Marshal(&coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
-		Resource: resource(), ScopeSpans: []*tracepb.ScopeSpans{scope},
+		Resource: otlpwiretest.Resource(), ScopeSpans: []*tracepb.ScopeSpans{scope},
 	}}})
 	if err != nil {
 		b.Fatal(err)

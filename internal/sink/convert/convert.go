@@ -1,28 +1,20 @@
-// Package convert turns OTLP export requests into the store's records. It
-// applies the sink's policy on the way: trace sampling, the per-signal
-// switches, and the backend's metadata stamped into every record's resource.
-// Record ids are assigned here, at receipt, so a retried store write of the
-// same batch never duplicates a record.
+// Package convert applies the sink's policy to OTLP export requests on
+// their way to the store: trace sampling, the per-signal switches, and the
+// backend's metadata stamped into every record's resource, counting what
+// becomes of each record. The OTLP encoding itself, and the mapping of OTLP
+// onto the store's records, are package otlpwire's; convert decides what
+// otlpwire keeps.
 package convert
 
 import (
-	"encoding/hex"
-	"math/rand/v2"
-	"strconv"
-	"time"
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 
-	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
-	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
-
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
-)
-
-// Attribute keys with a meaning to the sink.
-const (
-	AttrEventName = "event.name"
-	AttrEventType = "event.type"
 )
 
 // Signals say which kinds of records the sink keeps.
@@ -49,53 +41,56 @@ type Converter struct {
 	Heads bool
 }
 
-// newID returns a random 128-bit id as 32 hex digits. math/rand/v2's global
-// source is ChaCha8 seeded from the OS, so ids do not collide in practice and
-// cost no system call.
-func newID() string {
-	var b [16]byte
-	lo, hi := rand.Uint64(), rand.Uint64()
-	for i := range 8 {
-		b[i] = byte(hi >> (8 * i))
-		b[8+i] = byte(lo >> (8 * i))
+// Traces converts a decoded trace export: spans, and their events as store
+// events. Spans of sampled-out traces are dropped together with their
+// events.
+func (c *Converter) Traces(req *coltracepb.ExportTraceServiceRequest) *store.Batch {
+	p := c.policy()
+	defer p.t.flush(c.Telemetry)
+	return otlpwire.Traces(req, p)
+}
+
+// TracesProto converts an encoded ExportTraceServiceRequest, as
+// proto.Unmarshal followed by Traces would, with the same error for bytes
+// protobuf cannot decode.
+func (c *Converter) TracesProto(raw []byte) (*store.Batch, error) {
+	p := c.policy()
+	b, err := otlpwire.DecodeTraces(raw, p)
+	if err == nil {
+		p.t.flush(c.Telemetry)
 	}
-	return hex.EncodeToString(b[:])
+	return b, err
 }
 
-// traceID decodes an OTLP trace id; ok is false unless it is 16 bytes and
-// not all zero, as the W3C trace context requires.
-func traceID(b []byte) (id [16]byte, ok bool) {
-	if len(b) != 16 {
-		return id, false
-	}
-	copy(id[:], b)
-	return id, id != [16]byte{}
+// Logs converts a log export: records that carry an event name become
+// events. A record tied to a trace follows that trace's sampling decision.
+func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) *store.Batch {
+	p := c.policy()
+	defer p.t.flush(c.Telemetry)
+	return otlpwire.Logs(req, p)
 }
 
-// spanID renders an 8-byte span id; empty when absent or all zero.
-func spanID(b []byte) string {
-	if !validSpanID(b) {
-		return ""
-	}
-	return hex.EncodeToString(b)
+// Metrics converts a metrics export: one store.Metric per data point.
+// Metrics are never sampled.
+func (c *Converter) Metrics(req *colmetricspb.ExportMetricsServiceRequest) *store.Batch {
+	p := c.policy()
+	defer p.t.flush(c.Telemetry)
+	return otlpwire.Metrics(req, p)
 }
 
-// validSpanID reports whether b is a span id: 8 bytes, not all zero.
-func validSpanID(b []byte) bool { return len(b) == 8 && [8]byte(b) != [8]byte{} }
-
-func timestamp(ns uint64) time.Time {
-	return time.Unix(0, int64(ns)).UTC()
+// policy is the Converter's otlpwire.Policy for one request, whose
+// outcomes it tallies.
+type policy struct {
+	c *Converter
+	t *tally
 }
 
-// resource decodes resource attributes and stamps the metadata in, never
-// overriding a key the resource already carries.
-func (c *Converter) resource(r *resourcepb.Resource) store.Attributes {
-	return c.stamp(attributes(r.GetAttributes()))
-}
+func (c *Converter) policy() policy { return policy{c: c, t: newTally()} }
 
-// stamp adds the metadata to decoded resource attributes.
-func (c *Converter) stamp(attrs store.Attributes) store.Attributes {
-	for k, v := range c.Metadata {
+// Resource stamps the metadata in, never overriding a key the resource
+// already carries.
+func (p policy) Resource(attrs store.Attributes) store.Attributes {
+	for k, v := range p.c.Metadata {
 		if attrs == nil {
 			attrs = store.Attributes{}
 		}
@@ -106,68 +101,65 @@ func (c *Converter) stamp(attrs store.Attributes) store.Attributes {
 	return attrs
 }
 
-// attributes decodes OTLP key-values; nil when there are none.
-func attributes(kvs []*commonpb.KeyValue) store.Attributes {
-	if len(kvs) == 0 {
-		return nil
+// Span counts what becomes of a span and its events (invalid, sampled out,
+// disabled) and says which of them to keep.
+func (p policy) Span(trace, span []byte, events int) (keepSpan, keepEvents bool) {
+	t, c := p.t, p.c
+	t.add(sinkmetrics.SignalSpans, received, 1)
+	t.add(sinkmetrics.SignalEvents, received, events)
+	id, ok := otlpwire.TraceID(trace)
+	switch {
+	case !ok || !otlpwire.ValidSpanID(span):
+		t.add(sinkmetrics.SignalSpans, sinkmetrics.ReasonInvalid, 1)
+		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonInvalid, events)
+		return false, false
+	case !c.Sampler.Keep(id):
+		t.add(sinkmetrics.SignalSpans, sampled, 1)
+		t.add(sinkmetrics.SignalEvents, sampled, events)
+		return false, false
 	}
-	attrs := make(store.Attributes, len(kvs))
-	for _, kv := range kvs {
-		attrs[kv.GetKey()] = value(kv.GetValue())
+	if !c.Signals.Traces {
+		t.add(sinkmetrics.SignalSpans, sinkmetrics.ReasonDisabled, 1)
 	}
-	return attrs
+	if !c.Signals.Events {
+		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled, events)
+	}
+	return c.Signals.Traces, c.Signals.Events
 }
 
-// value decodes one AnyValue to the JSON-compatible types of store.Attributes.
-func value(v *commonpb.AnyValue) any {
-	switch x := v.GetValue().(type) {
-	case *commonpb.AnyValue_StringValue:
-		return x.StringValue
-	case *commonpb.AnyValue_BoolValue:
-		return x.BoolValue
-	case *commonpb.AnyValue_IntValue:
-		return x.IntValue
-	case *commonpb.AnyValue_DoubleValue:
-		return x.DoubleValue
-	case *commonpb.AnyValue_BytesValue:
-		return x.BytesValue
-	case *commonpb.AnyValue_ArrayValue:
-		vals := make([]any, 0, len(x.ArrayValue.GetValues()))
-		for _, e := range x.ArrayValue.GetValues() {
-			vals = append(vals, value(e))
-		}
-		return vals
-	case *commonpb.AnyValue_KvlistValue:
-		m := make(map[string]any, len(x.KvlistValue.GetValues()))
-		for _, kv := range x.KvlistValue.GetValues() {
-			m[kv.GetKey()] = value(kv.GetValue())
-		}
-		return m
-	default:
-		return nil
+// LogRecord keeps a record with an event name whose trace, if any, is
+// sampled in, while events are on.
+func (p policy) LogRecord(trace []byte, eventName string) bool {
+	t := p.t
+	t.add(sinkmetrics.SignalEvents, received, 1)
+	id, traced := otlpwire.TraceID(trace)
+	switch {
+	case eventName == "":
+		t.add(sinkmetrics.SignalEvents, ReasonNotEvent, 1)
+		return false
+	case traced && !p.c.Sampler.Keep(id):
+		t.add(sinkmetrics.SignalEvents, sampled, 1)
+		return false
+	case !p.c.Signals.Events:
+		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled, 1)
+		return false
 	}
+	return true
 }
 
-// text renders an attribute value as store.AttributeFilter compares it.
-func text(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	default:
-		return ""
+// Restart forgets the counts of a decoding given up.
+func (p policy) Restart() { *p.t = tally{} }
+
+// Metric keeps the points of a metric while metrics are on.
+func (p policy) Metric(points int) bool {
+	p.t.add(sinkmetrics.SignalMetrics, received, points)
+	if !p.c.Signals.Metrics {
+		p.t.add(sinkmetrics.SignalMetrics, sinkmetrics.ReasonDisabled, points)
+		return false
 	}
+	return true
 }
 
-// eventType is the "event.type" attribute, else the fallback.
-func eventType(attrs store.Attributes, fallback string) string {
-	if t := text(attrs[AttrEventType]); t != "" {
-		return t
-	}
-	return fallback
-}
+// ReasonNotEvent is the drop reason of a log record without an event name:
+// it is not an event, and the sink stores nothing else from logs.
+const ReasonNotEvent = "not_event"

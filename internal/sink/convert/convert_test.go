@@ -8,33 +8,24 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
-	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
-	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
-	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire/otlpwiretest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
 var (
-	t0      = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	traceA  = []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
-	spanA   = []byte{1, 1, 1, 1, 1, 1, 1, 1}
+	t0      = otlpwiretest.T0
+	traceA  = otlpwiretest.TraceA
+	spanA   = otlpwiretest.SpanA
+	str     = otlpwiretest.Str
 	ignored = cmpopts.IgnoreFields(store.Event{}, "EventID")
 )
-
-func str(k, v string) *commonpb.KeyValue {
-	return &commonpb.KeyValue{Key: k, Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: v}}}
-}
-
-func resource() *resourcepb.Resource {
-	return &resourcepb.Resource{Attributes: []*commonpb.KeyValue{str("service.name", "shop"), str("env", "prod")}}
-}
 
 func converter(rate float64, sig convert.Signals) *convert.Converter {
 	return &convert.Converter{
@@ -44,26 +35,6 @@ func converter(rate float64, sig convert.Signals) *convert.Converter {
 }
 
 var all = convert.Signals{Traces: true, Events: true, Metrics: true}
-
-func traceRequest() *coltracepb.ExportTraceServiceRequest {
-	ns := uint64(t0.UnixNano())
-	return &coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
-		Resource: resource(),
-		ScopeSpans: []*tracepb.ScopeSpans{{
-			Scope: &commonpb.InstrumentationScope{Name: "lib"},
-			Spans: []*tracepb.Span{{
-				TraceId: traceA, SpanId: spanA, Name: "GET /", Kind: tracepb.Span_SPAN_KIND_SERVER,
-				StartTimeUnixNano: ns, EndTimeUnixNano: ns + uint64(time.Second),
-				Status:     &tracepb.Status{Code: tracepb.Status_STATUS_CODE_ERROR, Message: "boom"},
-				Attributes: []*commonpb.KeyValue{str("http.method", "GET")},
-				Events: []*tracepb.Span_Event{
-					{Name: "retry", TimeUnixNano: ns + 5, Attributes: []*commonpb.KeyValue{str("event.type", "audit")}},
-					{Name: "done", TimeUnixNano: ns + 6},
-				},
-			}},
-		}},
-	}}}
-}
 
 func TestTracesBecomeSpansAndEventsWithMetadataThatDoesNotOverride(t *testing.T) {
 	res := store.Attributes{"service.name": "shop", "env": "prod", "cluster": "c1"}
@@ -81,7 +52,7 @@ func TestTracesBecomeSpansAndEventsWithMetadataThatDoesNotOverride(t *testing.T)
 				Name: "done", Timestamp: t0.Add(6), Resource: res},
 		},
 	}
-	got := converter(1, all).Traces(traceRequest())
+	got := converter(1, all).Traces(otlpwiretest.TraceRequest())
 	if diff := cmp.Diff(want, got, ignored); diff != "" {
 		t.Fatalf("batch (-want +got):\n%s", diff)
 	}
@@ -102,7 +73,7 @@ func TestPolicyDropsWholeTracesAndDisabledSignals(t *testing.T) {
 		{"events off keeps spans", 1, convert.Signals{Traces: true}, 1, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := converter(tc.rate, tc.sig).Traces(traceRequest())
+			b := converter(tc.rate, tc.sig).Traces(otlpwiretest.TraceRequest())
 			if diff := cmp.Diff([2]int{tc.spans, tc.events}, [2]int{len(b.Spans), len(b.Events)}); diff != "" {
 				t.Fatalf("spans, events (-want +got):\n%s", diff)
 			}

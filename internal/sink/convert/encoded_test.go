@@ -1,21 +1,52 @@
 package convert_test
 
 import (
-	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
-	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
-	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire/otlpwiretest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
+
+// The policy is applied on three paths: to records decoded by protobuf
+// (Traces), to records the fast decoder makes (TracesProto), and to the
+// encoding itself (TracesEncoded, for stores that keep or forward
+// requests). For any input all three must keep the same records and count
+// the same outcomes.
+
+// checkSameAsProtobuf converts raw with TracesProto and with proto.Unmarshal
+// followed by Traces, and fails unless the batches, the errors and the
+// counters agree.
+func checkSameAsProtobuf(t *testing.T, raw []byte, c func() *convert.Converter) {
+	t.Helper()
+	fast, slow := c(), c()
+	got, gotErr := fast.TracesProto(raw)
+	req := &coltracepb.ExportTraceServiceRequest{}
+	var want *store.Batch
+	wantErr := proto.Unmarshal(raw, req)
+	if wantErr == nil {
+		want = slow.Traces(req)
+	}
+	if diff := cmp.Diff(errText(wantErr), errText(gotErr)); diff != "" {
+		t.Fatalf("error (-protobuf +wire):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, got, ignored, cmpopts.EquateNaNs()); diff != "" {
+		t.Fatalf("batch (-protobuf +wire):\n%s", diff)
+	}
+	if diff := cmp.Diff(counters(t, slow.Telemetry.Registry), counters(t, fast.Telemetry.Registry)); diff != "" {
+		t.Fatalf("counters (-protobuf +wire):\n%s", diff)
+	}
+}
 
 // checkEncodedSameAsRecords applies a policy to raw with TracesEncoded and
 // with TracesProto, and fails unless the encoded result, decoded again
@@ -39,22 +70,9 @@ func checkEncodedSameAsRecords(t *testing.T, raw []byte, c func() *convert.Conve
 		t.Fatalf("TracesEncoded returned records: %+v", got)
 	}
 	decoded := &store.Batch{}
-	plain := &convert.Converter{Sampler: sampler.New(1), Signals: all, Telemetry: sinkmetrics.New()}
 	for _, e := range got.Encoded {
-		if e.Signal != store.SignalTraces {
-			t.Fatalf("signal %d, want traces", e.Signal)
-		}
-		if err := proto.Unmarshal(e.Data, &coltracepb.ExportTraceServiceRequest{}); err != nil {
-			t.Fatalf("the encoded request does not decode: %v", err)
-		}
-		heads, resources := convert.SpanHeads(e.Data)
-		if diff := cmp.Diff(heads, e.Heads, cmpopts.EquateEmpty()); diff != "" {
-			t.Fatalf("heads (-read from the request +made by TracesEncoded):\n%s", diff)
-		}
-		if diff := cmp.Diff(resources, e.Resources, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
-			t.Fatalf("resources (-read from the request +made by TracesEncoded):\n%s", diff)
-		}
-		b, err := plain.TracesProto(e.Data)
+		checkEncoded(t, &e)
+		b, err := otlpwire.DecodeTraces(e.Data, otlpwire.KeepAll)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,6 +90,58 @@ func checkEncodedSameAsRecords(t *testing.T, raw []byte, c func() *convert.Conve
 	}
 }
 
+// checkEncoded fails unless an encoded request decodes and its heads are
+// the ones read from it.
+func checkEncoded(t *testing.T, e *store.Encoded) {
+	t.Helper()
+	if e.Signal != store.SignalTraces {
+		t.Fatalf("signal %d, want traces", e.Signal)
+	}
+	if err := proto.Unmarshal(e.Data, &coltracepb.ExportTraceServiceRequest{}); err != nil {
+		t.Fatalf("the encoded request does not decode: %v", err)
+	}
+	heads, resources := otlpwire.SpanHeads(e.Data)
+	if diff := cmp.Diff(heads, e.Heads, cmpopts.EquateEmpty()); diff != "" {
+		t.Fatalf("heads (-read from the request +made by TracesEncoded):\n%s", diff)
+	}
+	if diff := cmp.Diff(resources, e.Resources, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
+		t.Fatalf("resources (-read from the request +made by TracesEncoded):\n%s", diff)
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// counters renders the sink's counter series of a registry as "name{labels} value".
+func counters(t *testing.T, r *prometheus.Registry) []string {
+	t.Helper()
+	families, err := r.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			if strings.HasPrefix(f.GetName(), "sink_") && m.GetCounter() != nil {
+				out = append(out, f.GetName()+labels(m)+" "+strconv.FormatFloat(m.GetCounter().GetValue(), 'g', -1, 64))
+			}
+		}
+	}
+	return out
+}
+
+func labels(m *dto.Metric) string {
+	parts := make([]string, 0, len(m.GetLabel()))
+	for _, l := range m.GetLabel() {
+		parts = append(parts, l.GetName()+"="+l.GetValue())
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
 // policy returns a converter factory; converter's metadata is kept unless
 // noMetadata.
 func policy(rate float64, sig convert.Signals, noMetadata bool) func() *convert.Converter {
@@ -85,32 +155,59 @@ func policy(rate float64, sig convert.Signals, noMetadata bool) func() *convert.
 	}
 }
 
-func TestTracesEncodedAppliesThePolicyAsRecordsDo(t *testing.T) {
-	for _, tc := range []struct {
-		name       string
-		rate       float64
-		sig        convert.Signals
-		noMetadata bool
-	}{
-		{name: "all kept", rate: 1, sig: all, noMetadata: true},
-		{name: "metadata", rate: 1, sig: all},
-		{name: "half sampled", rate: 0.5, sig: all},
-		{name: "half sampled without metadata", rate: 0.5, sig: all, noMetadata: true},
-		{name: "none sampled", rate: 0, sig: all},
-		{name: "events off", rate: 1, sig: convert.Signals{Traces: true}, noMetadata: true},
-		{name: "events off, half sampled, metadata", rate: 0.5, sig: convert.Signals{Traces: true, Metrics: true}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			checkEncodedSameAsRecords(t, marshal(t, richRequest()), policy(tc.rate, tc.sig, tc.noMetadata))
-			checkEncodedSameAsRecords(t, marshal(t, traceRequest()), policy(tc.rate, tc.sig, tc.noMetadata))
-			checkEncodedSameAsRecords(t, nil, policy(tc.rate, tc.sig, tc.noMetadata))
-		})
+// policies are the configurations every path is compared under.
+var policies = []struct {
+	name       string
+	rate       float64
+	sig        convert.Signals
+	noMetadata bool
+}{
+	{name: "all kept", rate: 1, sig: all, noMetadata: true},
+	{name: "metadata", rate: 1, sig: all},
+	{name: "half sampled", rate: 0.5, sig: all},
+	{name: "half sampled without metadata", rate: 0.5, sig: all, noMetadata: true},
+	{name: "none sampled", rate: 0, sig: all},
+	{name: "events off", rate: 1, sig: convert.Signals{Traces: true}, noMetadata: true},
+	{name: "events off, half sampled, metadata", rate: 0.5, sig: convert.Signals{Traces: true, Metrics: true}},
+	{name: "traces off", rate: 1, sig: convert.Signals{Events: true}},
+}
+
+// checkPaths compares the three paths under every policy (the encoded path
+// only where it applies: CanEncodeTraces).
+func checkPaths(t *testing.T, raw []byte) {
+	t.Helper()
+	for _, p := range policies {
+		c := policy(p.rate, p.sig, p.noMetadata)
+		checkSameAsProtobuf(t, raw, c)
+		if c().CanEncodeTraces() {
+			checkEncodedSameAsRecords(t, raw, c)
+		}
 	}
+}
+
+func TestThePolicyKeepsTheSameOnEveryPath(t *testing.T) {
+	for _, raw := range [][]byte{otlpwiretest.Marshal(otlpwiretest.RichRequest()), otlpwiretest.Marshal(otlpwiretest.TraceRequest()), nil} {
+		checkPaths(t, raw)
+	}
+	for _, tc := range otlpwiretest.Unusual() {
+		t.Run(tc.Name, func(t *testing.T) { checkPaths(t, tc.Raw) })
+	}
+}
+
+// FuzzPolicyPaths: for any bytes, the three paths accept, refuse, keep
+// and count alike.
+func FuzzPolicyPaths(f *testing.F) {
+	f.Add(otlpwiretest.Marshal(otlpwiretest.RichRequest()))
+	f.Add(otlpwiretest.Marshal(otlpwiretest.TraceRequest()))
+	for _, tc := range otlpwiretest.Unusual() {
+		f.Add(tc.Raw)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) { checkPaths(t, raw) })
 }
 
 // A request the policy does not change is handed on as the same bytes.
 func TestTracesEncodedPassesUntouchedRequestsOn(t *testing.T) {
-	raw := marshal(t, traceRequest())
+	raw := otlpwiretest.Marshal(otlpwiretest.TraceRequest())
 	b, err := policy(1, all, true)().TracesEncoded(raw)
 	if err != nil {
 		t.Fatal(err)
@@ -128,7 +225,7 @@ func TestTracesEncodedPassesUntouchedRequestsOn(t *testing.T) {
 }
 
 func TestTracesEncodedMetadataNeverOverridesTheResource(t *testing.T) {
-	b, err := policy(1, all, false)().TracesEncoded(marshal(t, traceRequest()))
+	b, err := policy(1, all, false)().TracesEncoded(otlpwiretest.Marshal(otlpwiretest.TraceRequest()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,50 +240,5 @@ func TestTracesEncodedMetadataNeverOverridesTheResource(t *testing.T) {
 	want := map[string]string{"service.name": "shop", "env": "prod", "cluster": "c1"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("resource (-want +got):\n%s", diff)
-	}
-}
-
-// TestTracesEncodedUnusualEncodings: merges, unknown and mistyped fields,
-// bad UTF-8 and bad lengths are accepted or refused as protobuf does.
-func TestTracesEncodedUnusualEncodings(t *testing.T) {
-	res := marshal(t, resource())
-	kv := func(k string, v []byte) []byte { return field(field(nil, 1, []byte(k)), 2, v) }
-	for _, tc := range []struct {
-		name string
-		raw  []byte
-	}{
-		{name: "unknown fields", raw: request(varint(res, 99, 1), varint(validSpan(), 99, 3))},
-		{name: "unknown group", raw: request(res, append(validSpan(), protowire.AppendTag(protowire.AppendTag(nil, 98, protowire.StartGroupType), 98, protowire.EndGroupType)...))},
-		{name: "trace id twice, last wins", raw: request(res, field(validSpan(), 1, make([]byte, 16)))},
-		{name: "status twice is merged", raw: request(res, field(field(validSpan(), 15, varint(nil, 3, 2)), 15, field(nil, 2, []byte("m"))))},
-		{name: "value with two fields", raw: request(res, field(validSpan(), 9, field(field(nil, 1, []byte("k")), 2, field(varint(nil, 3, 1), 1, []byte("s")))))},
-		{name: "mistyped kind", raw: request(res, field(validSpan(), 6, []byte("x")))},
-		{name: "mistyped name", raw: request(res, varint(validSpan(), 5, 1))},
-		{name: "mistyped trace id", raw: request(res, varint(validSpan(), 1, 1))},
-		{name: "resource twice", raw: field(nil, 1, field(field(field(nil, 1, res), 1, marshal(t, resource())), 2, field(nil, 2, validSpan())))},
-		{name: "invalid UTF-8 name", raw: request(res, field(validSpan(), 5, []byte{0xff}))},
-		{name: "invalid UTF-8 key", raw: request(res, field(validSpan(), 9, kv("\xff", nil)))},
-		{name: "invalid UTF-8 in a link", raw: request(res, field(validSpan(), 13, field(nil, 3, []byte{0xff})))},
-		{name: "invalid UTF-8 in the resource", raw: request(field(res, 1, kv("k", field(nil, 1, []byte{0xc3}))), validSpan())},
-		{name: "truncated", raw: request(res, validSpan())[:20]},
-		{name: "length past the end", raw: []byte{0x0a, 0x7f, 0x0a}},
-		{name: "field number zero", raw: []byte{0x00, 0x01}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			checkEncodedSameAsRecords(t, tc.raw, policy(1, all, true))
-			checkEncodedSameAsRecords(t, tc.raw, policy(0.5, convert.Signals{Traces: true}, false))
-		})
-	}
-}
-
-// TestTracesEncodedMutatedInput flips, cuts and inserts bytes of a valid
-// request at random: the encoded path must accept, refuse and keep exactly
-// what the record path does.
-func TestTracesEncodedMutatedInput(t *testing.T) {
-	raw := marshal(t, richRequest())
-	rng := rand.New(rand.NewPCG(3, 4))
-	for i := range 3000 {
-		b := mutated(raw, rng)
-		t.Run(strconv.Itoa(i), func(t *testing.T) { checkEncodedSameAsRecords(t, b, policy(0.5, all, i%2 == 0)) })
 	}
 }

@@ -24,6 +24,15 @@ const (
 	AggregationSummary   = "summary"
 )
 
+// Attribute keys of histogram and summary points, whose Value is the sum of
+// their observations: the number of observations, and their minimum and
+// maximum when the exporter sent them.
+const (
+	AttrCount = "count"
+	AttrMin   = "min"
+	AttrMax   = "max"
+)
+
 // Event types given to events that carry no "event.type" attribute.
 const (
 	EventTypeSpan = "span_event"

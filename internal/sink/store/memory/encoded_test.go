@@ -5,9 +5,8 @@ import (
 	"testing"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
-	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
-	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
-	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire/otlpwiretest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/storetest"
@@ -18,7 +17,7 @@ import (
 // the whole conformance suite runs over the encoded path too.
 type encodingStore struct {
 	*memory.Store
-	conv *convert.Converter
+	heads bool
 }
 
 func (s encodingStore) Write(ctx context.Context, b *store.Batch) error {
@@ -27,15 +26,15 @@ func (s encodingStore) Write(ctx context.Context, b *store.Batch) error {
 	}
 	out := &store.Batch{Events: b.Events, Metrics: b.Metrics}
 	if len(b.Spans) > 0 {
-		raw, err := convert.EncodeSpans(b.Spans)
+		raw, err := otlpwire.EncodeSpans(b.Spans)
 		if err != nil {
 			return err
 		}
-		enc, err := s.conv.TracesEncoded(raw)
+		enc, err := otlpwiretest.Encoded(raw, s.heads)
 		if err != nil {
 			return err
 		}
-		out.Encoded = enc.Encoded
+		out.Encoded = []store.Encoded{enc}
 	}
 	return s.Store.Write(ctx, out)
 }
@@ -44,13 +43,11 @@ func (s encodingStore) Write(ctx context.Context, b *store.Batch) error {
 // the converter, as the sink does, and without, when the store reads them.
 func TestConformanceOfEncodedWrites(t *testing.T) {
 	for _, heads := range []bool{true, false} {
-		conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: sinkmetrics.New(), Encoded: true, Heads: heads,
-			Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
 		t.Run(map[bool]string{true: "heads", false: "no heads"}[heads], func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) store.Store {
 				s := memory.New(config.Memory{})
 				t.Cleanup(func() { _ = s.Close() })
-				return encodingStore{Store: s, conv: conv}
+				return encodingStore{Store: s, heads: heads}
 			})
 		})
 	}

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
-	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -193,7 +193,7 @@ func (s *Store) addEncoded(enc *store.Encoded) error {
 		return fmt.Errorf("%w: the memory store takes encoded trace requests only, not signal %d", store.ErrInvalid, enc.Signal)
 	}
 	if enc.Events > 0 {
-		b, err := convert.DecodeTraces(enc.Data)
+		b, err := otlpwire.DecodeTraces(enc.Data, otlpwire.KeepAll)
 		if err != nil {
 			return fmt.Errorf("%w: %v", store.ErrInvalid, err)
 		}
@@ -205,7 +205,7 @@ func (s *Store) addEncoded(enc *store.Encoded) error {
 	}
 	heads, resources := enc.Heads, enc.Resources
 	if len(heads) != enc.Spans {
-		heads, resources = convert.SpanHeads(enc.Data)
+		heads, resources = otlpwire.SpanHeads(enc.Data)
 	}
 	if len(heads) == 0 {
 		return nil

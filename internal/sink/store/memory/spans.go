@@ -4,7 +4,7 @@ import (
 	"hash/maphash"
 	"sync"
 
-	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -44,7 +44,7 @@ func (c *chunk) decoded() []store.Span {
 		if c.data == nil {
 			return
 		}
-		if b, err := convert.DecodeTraces(c.data); err == nil {
+		if b, err := otlpwire.DecodeTraces(c.data, otlpwire.KeepAll); err == nil {
 			c.spans = b.Spans
 		}
 		c.data = nil

@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
-	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
-	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
-	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire/otlpwiretest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -17,8 +16,6 @@ import (
 // so that a long-running store holds only what its limits allow.
 func TestEvictedChunksAreReleased(t *testing.T) {
 	s := New(config.Memory{MaxTraces: 5})
-	conv := &convert.Converter{Sampler: sampler.New(1), Telemetry: sinkmetrics.New(), Encoded: true, Heads: true,
-		Signals: convert.Signals{Traces: true, Events: true, Metrics: true}}
 	t0 := time.Unix(1000, 0)
 	for n := range 200 {
 		spans := make([]store.Span, 3)
@@ -26,15 +23,15 @@ func TestEvictedChunksAreReleased(t *testing.T) {
 			spans[i] = store.Span{TraceID: fmt.Sprintf("%032x", n+1), SpanID: fmt.Sprintf("%016x", 3*n+i+1),
 				Name: "op", Kind: "internal", Status: store.SpanStatusUnset, StartTime: t0, EndTime: t0}
 		}
-		raw, err := convert.EncodeSpans(spans)
+		raw, err := otlpwire.EncodeSpans(spans)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := conv.TracesEncoded(raw)
+		enc, err := otlpwiretest.Encoded(raw, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Write(context.Background(), b); err != nil {
+		if err := s.Write(context.Background(), &store.Batch{Encoded: []store.Encoded{enc}}); err != nil {
 			t.Fatal(err)
 		}
 	}

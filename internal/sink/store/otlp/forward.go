@@ -27,7 +27,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -68,7 +68,7 @@ func (s *Store) forwardTraces(ctx context.Context, b *store.Batch) error {
 		}
 	}
 	if len(b.Spans) > 0 {
-		data, err := convert.EncodeSpans(b.Spans)
+		data, err := otlpwire.EncodeSpans(b.Spans)
 		if err != nil {
 			return fmt.Errorf("%w: encoding spans: %v", store.ErrInvalid, err)
 		}

@@ -4,7 +4,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
-	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
@@ -21,7 +21,7 @@ const (
 func resourceMetrics(points []store.Metric) []*metricdata.ResourceMetrics {
 	var out []*metricdata.ResourceMetrics
 	byResource := map[string]*metricdata.ResourceMetrics{}
-	var keys convert.ResourceKeys
+	var keys otlpwire.ResourceKeys
 	for i := range points {
 		p := &points[i]
 		rk := keys.Of(p.Resource)

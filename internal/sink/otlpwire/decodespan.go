@@ -1,4 +1,4 @@
-package convert
+package otlpwire
 
 import (
 	"bytes"
@@ -10,21 +10,35 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// span decodes one span and its events and converts them as addSpan does.
+// wireSpan holds a span's fields until all of them are read: protobuf
+// fields may come in any order.
+type wireSpan struct {
+	traceID, spanID, parentID []byte
+	name                      string
+	kind, statusCode          int32
+	start, end                uint64
+	statusMessage             string
+	statusSeen                bool
+	attrsFrom                 int
+	events                    [][]byte
+}
+
+// span decodes one span and its events and keeps what the policy says,
+// as Traces does.
 func (d *traceDecoder) span(b []byte, scope string, res store.Attributes) error {
 	sp := wireSpan{attrsFrom: len(d.in.kvs)}
 	for len(b) > 0 {
-		f, rest, err := next(b)
-		if err != nil {
-			return err
+		f, n := Next(b)
+		if n < 0 {
+			return errSlow
 		}
-		b = rest
+		b = b[n:]
 		if err := d.spanField(&sp, f); err != nil {
 			return err
 		}
 	}
 	attrs := d.in.attrs(sp.attrsFrom)
-	keepSpan, keepEvents := d.c.admit(d.t, sp.traceID, sp.spanID, len(sp.events))
+	keepSpan, keepEvents := d.p.Span(sp.traceID, sp.spanID, len(sp.events))
 	if keepSpan {
 		d.b.Spans = append(d.b.Spans, sp.store(scope, &d.ids, attrs, res))
 	}
@@ -36,41 +50,35 @@ func (d *traceDecoder) span(b []byte, scope string, res store.Attributes) error 
 	return nil
 }
 
-func (d *traceDecoder) spanField(sp *wireSpan, f field) (err error) {
-	switch f.num {
-	case 1:
-		err = f.is(protowire.BytesType)
-		sp.traceID = f.bytes
-	case 2:
-		err = f.is(protowire.BytesType)
-		sp.spanID = f.bytes
-	case 4:
-		err = f.is(protowire.BytesType)
-		sp.parentID = f.bytes
-	case 5:
+func (d *traceDecoder) spanField(sp *wireSpan, f Field) (err error) {
+	switch f.Num {
+	case SpanTraceID:
+		err, sp.traceID = is(f, protowire.BytesType), f.Bytes
+	case SpanSpanID:
+		err, sp.spanID = is(f, protowire.BytesType), f.Bytes
+	case SpanParentSpanID:
+		err, sp.parentID = is(f, protowire.BytesType), f.Bytes
+	case SpanName:
 		var s []byte
-		s, err = f.text()
+		s, err = text(f)
 		sp.name = d.in.str(s)
-	case 6:
-		err = f.is(protowire.VarintType)
-		sp.kind = int32(f.num64)
-	case 7:
-		err = f.is(protowire.Fixed64Type)
-		sp.start = f.num64
-	case 8:
-		err = f.is(protowire.Fixed64Type)
-		sp.end = f.num64
-	case 9:
+	case SpanKind:
+		err, sp.kind = is(f, protowire.VarintType), int32(f.Value)
+	case SpanStartTime:
+		err, sp.start = is(f, protowire.Fixed64Type), f.Value
+	case SpanEndTime:
+		err, sp.end = is(f, protowire.Fixed64Type), f.Value
+	case SpanAttributes:
 		err = d.in.addKV(f, 0)
-	case 11:
-		err = f.is(protowire.BytesType)
-		sp.events = append(sp.events, f.bytes)
-	case 15:
-		if sp.statusSeen || f.typ != protowire.BytesType {
+	case SpanEvents:
+		err = is(f, protowire.BytesType)
+		sp.events = append(sp.events, f.Bytes)
+	case SpanStatus:
+		if sp.statusSeen || f.Type != protowire.BytesType {
 			return errSlow
 		}
 		sp.statusSeen = true
-		err = d.status(sp, f.bytes)
+		err = d.status(sp, f.Bytes)
 	default:
 		err = unusedSpanField(f)
 	}
@@ -79,19 +87,19 @@ func (d *traceDecoder) spanField(sp *wireSpan, f field) (err error) {
 
 func (d *traceDecoder) status(sp *wireSpan, b []byte) error {
 	for len(b) > 0 {
-		f, rest, err := next(b)
-		if err != nil {
-			return err
+		f, n := Next(b)
+		if n < 0 {
+			return errSlow
 		}
-		b = rest
-		switch f.num {
-		case 2:
+		b = b[n:]
+		var err error
+		switch f.Num {
+		case StatusMessage:
 			var s []byte
-			s, err = f.text()
+			s, err = text(f)
 			sp.statusMessage = d.in.str(s)
-		case 3:
-			err = f.is(protowire.VarintType)
-			sp.statusCode = int32(f.num64)
+		case StatusCode:
+			err, sp.statusCode = is(f, protowire.VarintType), int32(f.Value)
 		}
 		if err != nil {
 			return err
@@ -128,23 +136,23 @@ func (d *traceDecoder) event(b []byte, sp *wireSpan, res store.Attributes, keep 
 	var name string
 	from := len(d.in.kvs)
 	for len(b) > 0 {
-		f, rest, err := next(b)
-		if err != nil {
-			return err
+		f, n := Next(b)
+		if n < 0 {
+			return errSlow
 		}
-		b = rest
-		switch f.num {
-		case 1:
-			err = f.is(protowire.Fixed64Type)
-			ts = f.num64
-		case 2:
+		b = b[n:]
+		var err error
+		switch f.Num {
+		case SpanEventTime:
+			err, ts = is(f, protowire.Fixed64Type), f.Value
+		case SpanEventName:
 			var s []byte
-			s, err = f.text()
+			s, err = text(f)
 			name = d.in.str(s)
-		case 3:
+		case SpanEventAttributes:
 			err = d.in.addKV(f, 0)
-		case 4:
-			err = f.is(protowire.VarintType)
+		case SpanEventDroppedAttributesCount:
+			err = is(f, protowire.VarintType)
 		}
 		if err != nil {
 			return err
@@ -153,7 +161,7 @@ func (d *traceDecoder) event(b []byte, sp *wireSpan, res store.Attributes, keep 
 	attrs := d.in.attrs(from)
 	if keep {
 		d.b.Events = append(d.b.Events, store.Event{
-			EventID: newID(), TraceID: d.ids.trace(sp.traceID), SpanID: hexID(sp.spanID),
+			EventID: newID(), TraceID: d.ids.trace(sp.traceID), SpanID: hex.EncodeToString(sp.spanID),
 			Type: eventType(attrs, store.EventTypeSpan), Name: name,
 			Timestamp: timestamp(ts), Attributes: attrs, Resource: res,
 		})
@@ -171,7 +179,7 @@ type hexIDs struct {
 
 func (h *hexIDs) trace(id []byte) string {
 	if h.lastTrace == nil || !bytes.Equal(id, h.lastTrace) {
-		h.lastTrace, h.traceHex = id, hexID(id)
+		h.lastTrace, h.traceHex = id, hex.EncodeToString(id)
 	}
 	return h.traceHex
 }
@@ -180,7 +188,7 @@ func (h *hexIDs) trace(id []byte) string {
 func (h *hexIDs) span(id, parent []byte) (span, parentHex string) {
 	var buf [32]byte
 	if spanID(parent) == "" || hex.EncodedLen(len(id)+len(parent)) > len(buf) {
-		return hexID(id), spanID(parent)
+		return hex.EncodeToString(id), spanID(parent)
 	}
 	hex.Encode(buf[:], id)
 	hex.Encode(buf[hex.EncodedLen(len(id)):], parent)

@@ -1,4 +1,4 @@
-package convert
+package otlpwire
 
 import (
 	"encoding/hex"
@@ -7,37 +7,23 @@ import (
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	metricspb "go.opentelemetry.io/proto/otlp/metrics/v1"
 
-	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// Attribute keys the sink adds to histogram and summary points, whose Value
-// is the sum of their observations.
-const (
-	AttrCount = "count"
-	AttrMin   = "min"
-	AttrMax   = "max"
-)
-
-// Metrics converts a metrics export: one store.Metric per data point.
-// Metrics are never sampled.
-func (c *Converter) Metrics(req *colmetricspb.ExportMetricsServiceRequest) *store.Batch {
-	b, t := &store.Batch{}, newTally()
+// Metrics maps a decoded metrics export onto records: one store.Metric per
+// data point, as far as the policy keeps them.
+func Metrics(req *colmetricspb.ExportMetricsServiceRequest, p Policy) *store.Batch {
+	b := &store.Batch{}
 	for _, rm := range req.GetResourceMetrics() {
-		res := c.resource(rm.GetResource())
+		res := p.Resource(Attributes(rm.GetResource().GetAttributes()))
 		for _, sm := range rm.GetScopeMetrics() {
 			for _, m := range sm.GetMetrics() {
-				points := metricPoints(m, res)
-				t.add(sinkmetrics.SignalMetrics, received, len(points))
-				if !c.Signals.Metrics {
-					t.add(sinkmetrics.SignalMetrics, sinkmetrics.ReasonDisabled, len(points))
-					continue
+				if points := metricPoints(m, res); p.Metric(len(points)) {
+					b.Metrics = append(b.Metrics, points...)
 				}
-				b.Metrics = append(b.Metrics, points...)
 			}
 		}
 	}
-	t.flush(c.Telemetry)
 	return b
 }
 
@@ -86,9 +72,9 @@ func point(base store.Metric, agg string, ts uint64, v float64, kvs []*commonpb.
 	base.AggregationType = agg
 	base.Timestamp = timestamp(ts)
 	base.Value = v
-	base.Attributes = attributes(kvs)
+	base.Attributes = Attributes(kvs)
 	for _, e := range ex {
-		if _, ok := traceID(e.GetTraceId()); ok {
+		if _, ok := TraceID(e.GetTraceId()); ok {
 			base.TraceID = hex.EncodeToString(e.GetTraceId())
 			break
 		}
@@ -103,12 +89,12 @@ func withStats(m store.Metric, count uint64, lo, hi *float64) store.Metric {
 	for k, v := range m.Attributes {
 		attrs[k] = v
 	}
-	attrs[AttrCount] = int64(count)
+	attrs[store.AttrCount] = int64(count)
 	if lo != nil {
-		attrs[AttrMin] = *lo
+		attrs[store.AttrMin] = *lo
 	}
 	if hi != nil {
-		attrs[AttrMax] = *hi
+		attrs[store.AttrMax] = *hi
 	}
 	m.Attributes = attrs
 	return m

@@ -1,4 +1,4 @@
-package convert
+package otlpwire
 
 import (
 	"encoding/hex"
@@ -7,49 +7,42 @@ import (
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 
-	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// ReasonNotEvent is the drop reason of a log record without an event name:
-// it is not an event, and the sink stores nothing else from logs.
-const ReasonNotEvent = "not_event"
-
-// Logs converts a log export: records that carry an event name (the
-// EventName field, else the "event.name" attribute) become events. A record
-// tied to a trace follows that trace's sampling decision.
-func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) *store.Batch {
-	b, t := &store.Batch{}, newTally()
+// Logs maps a decoded log export onto records: records that carry an event
+// name (the EventName field, else the "event.name" attribute) become
+// events, as far as the policy keeps them.
+func Logs(req *collogspb.ExportLogsServiceRequest, p Policy) *store.Batch {
+	b := &store.Batch{}
 	for _, rl := range req.GetResourceLogs() {
-		res := c.resource(rl.GetResource())
+		res := p.Resource(Attributes(rl.GetResource().GetAttributes()))
 		for _, sl := range rl.GetScopeLogs() {
 			for _, lr := range sl.GetLogRecords() {
-				c.addLog(b, t, lr, res)
+				if ev, ok := logEvent(lr, res, p); ok {
+					b.Events = append(b.Events, ev)
+				}
 			}
 		}
 	}
-	t.flush(c.Telemetry)
 	return b
 }
 
-func (c *Converter) addLog(b *store.Batch, t *tally, lr *logspb.LogRecord, res store.Attributes) {
-	t.add(sinkmetrics.SignalEvents, received, 1)
-	attrs := attributes(lr.GetAttributes())
-	name := lr.GetEventName()
-	if name == "" {
-		name = text(attrs[AttrEventName])
+// LogEventName is a log record's event name: the field, else the
+// "event.name" attribute.
+func LogEventName(lr *logspb.LogRecord, attrs store.Attributes) string {
+	if name := lr.GetEventName(); name != "" {
+		return name
 	}
-	id, traced := traceID(lr.GetTraceId())
-	switch {
-	case name == "":
-		t.add(sinkmetrics.SignalEvents, ReasonNotEvent, 1)
-		return
-	case traced && !c.Sampler.Keep(id):
-		t.add(sinkmetrics.SignalEvents, sampled, 1)
-		return
-	case !c.Signals.Events:
-		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled, 1)
-		return
+	name, _ := store.AttributeText(attrs[AttrEventName])
+	return name
+}
+
+func logEvent(lr *logspb.LogRecord, res store.Attributes, p Policy) (store.Event, bool) {
+	attrs := Attributes(lr.GetAttributes())
+	name := LogEventName(lr, attrs)
+	if !p.LogRecord(lr.GetTraceId(), name) || name == "" {
+		return store.Event{}, false
 	}
 	ev := store.Event{
 		EventID:    newID(),
@@ -59,11 +52,11 @@ func (c *Converter) addLog(b *store.Batch, t *tally, lr *logspb.LogRecord, res s
 		Attributes: withBody(attrs, lr),
 		Resource:   res,
 	}
-	if traced {
+	if _, traced := TraceID(lr.GetTraceId()); traced {
 		ev.TraceID = hex.EncodeToString(lr.GetTraceId())
 		ev.SpanID = spanID(lr.GetSpanId())
 	}
-	b.Events = append(b.Events, ev)
+	return ev, true
 }
 
 // logTime is the event time, else the time the SDK observed the record.
@@ -78,7 +71,7 @@ func logTime(lr *logspb.LogRecord) time.Time {
 // no field for, as attributes unless the record already uses those keys.
 func withBody(attrs store.Attributes, lr *logspb.LogRecord) store.Attributes {
 	extra := map[string]any{}
-	if body := value(lr.GetBody()); body != nil {
+	if body := Value(lr.GetBody()); body != nil {
 		extra["log.body"] = body
 	}
 	if s := lr.GetSeverityText(); s != "" {

@@ -1,4 +1,4 @@
-package convert
+package otlpwire
 
 import (
 	"encoding/hex"

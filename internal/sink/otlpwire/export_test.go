@@ -1,4 +1,4 @@
-package convert
+package otlpwire
 
 import (
 	"fmt"
@@ -6,15 +6,14 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// TakesFastPath reports whether TracesProto converts raw without falling
+// TakesFastPath reports whether DecodeTraces decodes raw without falling
 // back to protobuf, so that tests know which path they compared.
-func TakesFastPath(c *Converter, raw []byte) bool {
+func TakesFastPath(raw []byte) bool {
 	in := interners.Get().(*interner)
 	defer interners.Put(in)
-	d := traceDecoder{c: c, in: in, b: &store.Batch{}, t: newTally()}
+	d := traceDecoder{p: KeepAll, in: in, b: &store.Batch{}}
 	err := d.request(raw)
-	clear(in.kvs)
-	in.kvs = in.kvs[:0]
+	in.reset()
 	return err == nil
 }
 
@@ -33,12 +32,12 @@ var (
 func CollectedSpans(raw []byte, short bool) ([]string, error) {
 	spanShortForm = short
 	defer func() { spanShortForm = true }()
-	col := &spanCollector{}
+	col := &SpanCollector{}
 	col.reset(raw)
 	err := traceRequestSchema().validate(raw, 0, col, nil)
 	out := make([]string, len(col.spans))
 	for i, sf := range col.spans {
-		out[i] = fmt.Sprintf("trace %x span %x events %d head %+v", sf.trace, sf.span, sf.events, sf.head)
+		out[i] = fmt.Sprintf("trace %x span %x events %d head %+v", sf.TraceID, sf.SpanID, sf.Events, sf.Head)
 	}
 	return out, err
 }
