@@ -48,7 +48,10 @@ func checkDecodesAsProtobuf(t *testing.T, raw []byte) {
 	t.Helper()
 	for _, newPolicy := range []func() (otlpwire.Policy, func() []string){
 		func() (otlpwire.Policy, func() []string) { return otlpwire.KeepAll, func() []string { return nil } },
-		func() (otlpwire.Policy, func() []string) { r := &recording{}; return r, func() []string { return r.asked } },
+		func() (otlpwire.Policy, func() []string) {
+			r := &recording{}
+			return r, func() []string { return r.asked }
+		},
 	} {
 		fastPolicy, fastAsked := newPolicy()
 		slowPolicy, slowAsked := newPolicy()
