@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	sigsyaml "sigs.k8s.io/yaml"
@@ -86,30 +88,49 @@ func TestInvalidBackendsAreRefusedWithTheFieldToFix(t *testing.T) {
 	}
 }
 
+// updateSpec applies change to the stored backend and updates it, again on
+// a conflict: the reconciler writes status concurrently, and only the API
+// server's answer to the change itself matters here.
+func updateSpec(b *telemetryv1alpha1.TelemetryBackend, change func(b *telemetryv1alpha1.TelemetryBackend)) error {
+	return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(b), b); err != nil {
+			return err
+		}
+		change(b)
+		return k8s.Update(context.Background(), b)
+	})
+}
+
 func TestImmutableFieldsCannotChange(t *testing.T) {
 	ns := newNamespace(t)
+	setClass := func(class *string) func(b *telemetryv1alpha1.TelemetryBackend) {
+		return func(b *telemetryv1alpha1.TelemetryBackend) { b.Spec.SQLite.Storage.StorageClassName = class }
+	}
+	classWanted := []string{"spec.sqlite.storage.storageClassName", "cannot be added, removed or changed",
+		"create a new TelemetryBackend"}
 	tests := []struct {
 		name   string
 		typ    telemetryv1alpha1.BackendType
+		class  *string // the sqlite backend's class at creation
 		change func(b *telemetryv1alpha1.TelemetryBackend)
 		want   []string
 	}{
-		{"type", telemetryv1alpha1.TypeMemory, func(b *telemetryv1alpha1.TelemetryBackend) {
+		{"type", telemetryv1alpha1.TypeMemory, nil, func(b *telemetryv1alpha1.TelemetryBackend) {
 			b.Spec.Type, b.Spec.Memory, b.Spec.SQLite = telemetryv1alpha1.TypeSQLite, nil, &telemetryv1alpha1.SQLiteSpec{}
 		}, []string{"spec.type", "create a new TelemetryBackend"}},
-		{"storage class", telemetryv1alpha1.TypeSQLite, func(b *telemetryv1alpha1.TelemetryBackend) {
-			b.Spec.SQLite.Storage.StorageClassName = ptr.To("slow")
-		}, []string{"spec.sqlite.storage.storageClassName", "cannot change"}},
+		{"storage class changed", telemetryv1alpha1.TypeSQLite, ptr.To("fast"), setClass(ptr.To("slow")), classWanted},
+		{"storage class removed", telemetryv1alpha1.TypeSQLite, ptr.To("fast"), setClass(nil), classWanted},
+		{"storage class added to a backend created without storage", telemetryv1alpha1.TypeSQLite, nil,
+			setClass(ptr.To("slow")), classWanted},
 	}
-	for _, tc := range tests {
+	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b := minimal(ns, "immutable-"+string(tc.typ), tc.typ)
+			b := minimal(ns, fmt.Sprintf("immutable-%d", i), tc.typ)
 			if tc.typ == telemetryv1alpha1.TypeSQLite {
-				b.Spec.SQLite.Storage.StorageClassName = ptr.To("fast")
+				b.Spec.SQLite.Storage.StorageClassName = tc.class
 			}
 			create(t, b)
-			tc.change(b)
-			err := k8s.Update(context.Background(), b)
+			err := updateSpec(b, tc.change)
 			if err == nil {
 				t.Fatal("the API server accepted the change")
 			}
@@ -119,6 +140,52 @@ func TestImmutableFieldsCannotChange(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSQLiteStorageAcceptsChangesThatKeepTheClass(t *testing.T) {
+	ns := newNamespace(t)
+	for i, class := range []*string{nil, ptr.To("fast")} {
+		b := minimal(ns, fmt.Sprintf("keeps-class-%d", i), telemetryv1alpha1.TypeSQLite)
+		b.Spec.SQLite.Storage.StorageClassName = class
+		create(t, b)
+		err := updateSpec(b, func(b *telemetryv1alpha1.TelemetryBackend) {
+			b.Spec.SQLite.Storage.Size = ptr.To(resource.MustParse("2Gi"))
+			b.Spec.Sampling.Rate = "0.5"
+		})
+		if err != nil {
+			t.Errorf("class %v: growing the volume and changing sampling was refused: %v", class, err)
+		}
+	}
+}
+
+// The spec has no field for a PostgreSQL URL: connectionSecretRef is
+// required, and a url given in its place is an unknown field, refused under
+// strict field validation (kubectl's default) and pruned under the API
+// server's default (a warning), never stored.
+func TestPostgreSQLURLIsNeverStoredInTheSpec(t *testing.T) {
+	ns := newNamespace(t)
+	ctx := context.Background()
+	const url = `url: "postgresql://user:secret@db:5432/telemetry"`
+
+	err := k8s.Create(ctx, backendFromYAML(t, ns, "url-only", `{type: postgresql, postgresql: {`+url+`}}`))
+	if err == nil || !strings.Contains(err.Error(), "spec.postgresql.connectionSecretRef: Required value") {
+		t.Errorf("a url without connectionSecretRef: want connectionSecretRef required, got %v", err)
+	}
+
+	withRef := `{type: postgresql, postgresql: {connectionSecretRef: {name: db}, ` + url + `}}`
+	err = k8s.Create(ctx, backendFromYAML(t, ns, "url-strict", withRef), client.FieldValidation("Strict"))
+	if err == nil || !strings.Contains(err.Error(), `unknown field "spec.postgresql.url"`) {
+		t.Errorf("strict field validation: want unknown field spec.postgresql.url, got %v", err)
+	}
+
+	u := backendFromYAML(t, ns, "url-pruned", withRef)
+	if err := k8s.Create(ctx, u); err != nil {
+		t.Fatalf("default field validation: %v", err)
+	}
+	got, _, _ := unstructured.NestedMap(u.Object, "spec", "postgresql")
+	if _, stored := got["url"]; stored {
+		t.Errorf("the url was stored: %v", got)
 	}
 }
 

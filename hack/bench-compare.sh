@@ -9,13 +9,20 @@
 # (telemetrygen,grpc,http), BENCH_DB_STORES (sqlite,postgresql; empty for
 # none), BENCH_WORKERS (8), BENCH_TG_RATE (2000), BENCH_TG_WORKERS (16),
 # BENCH_ATTRIBUTES (4), BENCH_SUT_CPUS (1), BENCH_LOAD_CPUS (0), BENCH_OUT
-# (also write the table there), BENCH_PROFILE=0 (no profile),
+# (also write the table there, to copy from into docs/performance.md; the
+# profile is printed only), BENCH_PROFILE=0 (no profile),
 # BENCH_PROFILE_OUT (keep the CPU and heap profiles and the sink binary there),
 # BENCH_FLOOR= (no rows of test/bench/floor, the bare grpc-go receiver),
 # BENCH_MAX_STEAL (5: a run with more CPU steal, in percent, is measured
 # again), BENCH_STEAL_RETRIES (2: at most that many times; 0 never).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# The comparison runs in test/bench, so a relative BENCH_OUT is made absolute
+# from where this script was started.
+if [ -n "${BENCH_OUT:-}" ]; then
+	case $BENCH_OUT in /*) ;; *) BENCH_OUT="$PWD/$BENCH_OUT" ;; esac
+	export BENCH_OUT
+fi
 cd "$ROOT"
 BIN="$ROOT/bin"
 OTELCOL_VERSION=$(sed -n 's/^const version = "\(.*\)"$/\1/p' hack/collector/main.go)
@@ -76,4 +83,5 @@ for p in "$work"/sink-*-grpc.pprof; do
 		[ ! -s "$heap" ] || cp "$heap" "${p%.pprof}.heap.txt" "$BENCH_PROFILE_OUT/"
 	fi
 done
+if [ -n "${BENCH_OUT:-}" ]; then echo "== the table is in $BENCH_OUT"; fi
 exit "$status"

@@ -45,6 +45,13 @@ type SQLiteSpec struct {
 }
 
 // Storage describes the PersistentVolumeClaim of a sqlite sink.
+//
+// The class rule sits here, not on storageClassName: a transition rule on an
+// optional field runs only when the field is set both before and after, so
+// it could not refuse adding or removing the class. Storage itself is always
+// present under sqlite (its default is {}), and sqlite cannot come or go
+// because type is immutable, so this rule sees every change of the class.
+// +kubebuilder:validation:XValidation:rule="has(self.storageClassName) == has(oldSelf.storageClassName) && (!has(self.storageClassName) || self.storageClassName == oldSelf.storageClassName)",message="storageClassName cannot be added, removed or changed after the backend is created: a claim keeps the class it was made with; create a new TelemetryBackend with the class you want and copy the data with sink migrate",fieldPath=".storageClassName"
 type Storage struct {
 	// Size is the requested capacity, such as 10Gi. It can grow (where the
 	// storage class allows expansion) but not shrink.
@@ -53,8 +60,8 @@ type Storage struct {
 	Size *resource.Quantity `json:"size,omitempty"`
 
 	// StorageClassName is the storage class of the claim; unset uses the
-	// cluster's default class. It cannot change once set.
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="storageClassName cannot change: the claim is bound to its class; create a new TelemetryBackend"
+	// cluster's default class. It is fixed when the backend is created: it
+	// cannot be added, removed or changed afterwards.
 	// +optional
 	StorageClassName *string `json:"storageClassName,omitempty"`
 }

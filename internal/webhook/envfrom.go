@@ -15,7 +15,7 @@ import (
 // ConfigMaps set, because an explicit env entry would silently override
 // them. Secrets are not read: the operator has no business reading every
 // Secret of the cluster, so a variable set only through an envFrom Secret is
-// not seen (the README says to set such variables in env).
+// not seen (docs/injection.md says to set such variables in env).
 func (h *PodInjector) envFromKeys(ctx context.Context, pod *corev1.Pod, namespace string) map[string]map[string]bool {
 	selected := inject.ContainerNames(pod.Annotations)
 	out := map[string]map[string]bool{}
