@@ -29,6 +29,7 @@ func SinkConfig(b *telemetryv1alpha1.TelemetryBackend) (*config.Config, error) {
 			Size:           int(s.Buffer.Size),
 			ExportInterval: duration(s.Buffer.ExportInterval),
 			MaxQueue:       int(ptr.Deref(s.Buffer.MaxQueue, 0)),
+			Acknowledge:    s.Buffer.Acknowledge,
 		},
 	}
 	rate, err := samplingRate(s.Sampling.Rate)

@@ -117,6 +117,17 @@ type Buffer struct {
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	MaxQueue *int32 `json:"maxQueue,omitempty"`
+
+	// Acknowledge is when the sink answers an export request. "stored":
+	// once every record of it is stored (committed for sqlite and
+	// postgresql, accepted by the destination for otlp), so a crash of the
+	// sink loses nothing it acknowledged. "received": once the records are
+	// queued, which answers sooner but lets a crash (OOM kill, eviction, a
+	// lost node) lose what is queued. Default: stored, but received for
+	// memory, whose data a restart loses anyway.
+	// +kubebuilder:validation:Enum=stored;received
+	// +optional
+	Acknowledge string `json:"acknowledge,omitempty"`
 }
 
 // Signals switch each kind of telemetry on or off.

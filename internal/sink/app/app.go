@@ -75,7 +75,8 @@ func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
 		conv.Heads = conv.Encoded && hr.ReadsSpanHeads()
 	}
 	// The stores that read span heads keep the requests they index.
-	recv := receiver.New(conv, a.pipe, m, receiver.Options{MaxMessageBytes: cfg.Server.MaxMessageBytes, KeepsRequests: conv.Heads})
+	recv := receiver.New(conv, a.pipe, m, receiver.Options{MaxMessageBytes: cfg.Server.MaxMessageBytes, KeepsRequests: conv.Heads,
+		AckStored: cfg.Buffer.Acknowledge == config.AckStored})
 	a.grpc = recv.GRPCServer()
 	a.otlpHTTP = &http.Server{Handler: recv.HTTPHandler(), ReadHeaderTimeout: 10 * time.Second}
 	a.query = a.queryMux()

@@ -8,7 +8,6 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sampler"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/memory"
 	"github.com/spark-dev/telemetry-operator/test/bench/loadgen"
 )
@@ -36,7 +35,7 @@ func BenchmarkIngest(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
 				buf = tmpl.Request(uint64(i), buf)
 				raw := append([]byte(nil), buf...) // as the receiver owns each request
-				var batch *store.Batch
+				var batch convert.Converted
 				if tc.encoded {
 					batch, err = conv.TracesEncoded(raw)
 				} else {
@@ -45,7 +44,7 @@ func BenchmarkIngest(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := s.Write(context.Background(), batch); err != nil {
+				if err := s.Write(context.Background(), batch.Batch); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -20,6 +20,16 @@ const (
 	TypeOTLP       = "otlp"
 )
 
+// When the sink answers an export request (buffer.acknowledge).
+const (
+	// AckStored answers once every record of the request is stored
+	// (committed, for sqlite and postgresql; accepted downstream, for otlp).
+	AckStored = "stored"
+	// AckReceived answers once the records are queued: a crash of the sink
+	// loses what is queued.
+	AckReceived = "received"
+)
+
 // OTLP export protocols.
 const (
 	ProtocolGRPC = "grpc"
@@ -71,6 +81,10 @@ type Buffer struct {
 	// MaxQueue bounds the records waiting for the store (default 100000);
 	// past it, receivers answer with OTLP's retryable errors.
 	MaxQueue int `json:"maxQueue,omitempty"`
+	// Acknowledge is when a sender is answered: "stored" or "received"
+	// (default: received for memory, whose data a restart loses anyway;
+	// stored for the others).
+	Acknowledge string `json:"acknowledge,omitempty"`
 }
 
 // Signals switch each kind of telemetry on or off; nil means on.

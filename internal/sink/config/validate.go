@@ -30,6 +30,11 @@ func (c *Config) Default() {
 	setInt(&c.Buffer.Size, DefaultBufferSize)
 	setDuration(&c.Buffer.ExportInterval, DefaultExportInterval)
 	setInt(&c.Buffer.MaxQueue, DefaultMaxQueue)
+	if c.Type == TypeMemory {
+		setString(&c.Buffer.Acknowledge, AckReceived)
+	} else {
+		setString(&c.Buffer.Acknowledge, AckStored)
+	}
 	setDuration(&c.Retention.Interval, DefaultRetentionEvery)
 	setString(&c.Server.GRPCAddr, fmt.Sprintf(":%d", GRPCPort))
 	setString(&c.Server.HTTPAddr, fmt.Sprintf(":%d", HTTPPort))
@@ -88,6 +93,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Buffer.ExportInterval.Duration <= 0 {
 		bad("buffer.exportInterval", "must be positive, not %s", c.Buffer.ExportInterval)
+	}
+	if a := c.Buffer.Acknowledge; a != AckStored && a != AckReceived {
+		bad("buffer.acknowledge", "must be %q or %q, not %q", AckStored, AckReceived, a)
 	}
 	if c.Buffer.MaxQueue < c.Buffer.Size {
 		bad("buffer.maxQueue", "must be at least buffer.size (%d), not %d", c.Buffer.Size, c.Buffer.MaxQueue)

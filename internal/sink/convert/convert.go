@@ -7,6 +7,8 @@
 package convert
 
 import (
+	"fmt"
+
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	colmetricspb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
@@ -41,41 +43,62 @@ type Converter struct {
 	Heads bool
 }
 
+// Converted is one converted export request: the records to store, and the
+// request's records the policy refused as invalid, which the sender is told
+// of (OTLP's partial success). Records the policy leaves out on purpose
+// (sampled out, signal switched off) are not refused.
+type Converted struct {
+	*store.Batch
+	// Invalid counts the refused records, as OTLP counts them (spans,
+	// log records, data points).
+	Invalid int
+	// Reason says why they were refused; empty when none were.
+	Reason string
+}
+
+// converted finishes a request: it counts the outcomes and says what was
+// refused.
+func (p policy) converted(b *store.Batch) Converted {
+	p.t.flush(p.c.Telemetry)
+	out := Converted{Batch: b, Invalid: p.t.count(sinkmetrics.SignalSpans, sinkmetrics.ReasonInvalid)}
+	if out.Invalid > 0 {
+		out.Reason = fmt.Sprintf("%d spans without a valid trace id (16 bytes, not all zero) and span id (8 bytes, not all zero) were dropped", out.Invalid)
+	}
+	return out
+}
+
 // Traces converts a decoded trace export: spans, and their events as store
 // events. Spans of sampled-out traces are dropped together with their
 // events.
-func (c *Converter) Traces(req *coltracepb.ExportTraceServiceRequest) *store.Batch {
+func (c *Converter) Traces(req *coltracepb.ExportTraceServiceRequest) Converted {
 	p := c.policy()
-	defer p.t.flush(c.Telemetry)
-	return otlpwire.Traces(req, p)
+	return p.converted(otlpwire.Traces(req, p))
 }
 
 // TracesProto converts an encoded ExportTraceServiceRequest, as
 // proto.Unmarshal followed by Traces would, with the same error for bytes
 // protobuf cannot decode.
-func (c *Converter) TracesProto(raw []byte) (*store.Batch, error) {
+func (c *Converter) TracesProto(raw []byte) (Converted, error) {
 	p := c.policy()
 	b, err := otlpwire.DecodeTraces(raw, p)
-	if err == nil {
-		p.t.flush(c.Telemetry)
+	if err != nil {
+		return Converted{}, err
 	}
-	return b, err
+	return p.converted(b), nil
 }
 
 // Logs converts a log export: records that carry an event name become
 // events. A record tied to a trace follows that trace's sampling decision.
-func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) *store.Batch {
+func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) Converted {
 	p := c.policy()
-	defer p.t.flush(c.Telemetry)
-	return otlpwire.Logs(req, p)
+	return p.converted(otlpwire.Logs(req, p))
 }
 
 // Metrics converts a metrics export: one store.Metric per data point.
 // Metrics are never sampled.
-func (c *Converter) Metrics(req *colmetricspb.ExportMetricsServiceRequest) *store.Batch {
+func (c *Converter) Metrics(req *colmetricspb.ExportMetricsServiceRequest) Converted {
 	p := c.policy()
-	defer p.t.flush(c.Telemetry)
-	return otlpwire.Metrics(req, p)
+	return p.converted(otlpwire.Metrics(req, p))
 }
 
 // policy is the Converter's otlpwire.Policy for one request, whose

@@ -53,7 +53,7 @@ func TestTracesBecomeSpansAndEventsWithMetadataThatDoesNotOverride(t *testing.T)
 		},
 	}
 	got := converter(1, all).Traces(otlpwiretest.TraceRequest())
-	if diff := cmp.Diff(want, got, ignored); diff != "" {
+	if diff := cmp.Diff(want, got.Batch, ignored); diff != "" {
 		t.Fatalf("batch (-want +got):\n%s", diff)
 	}
 	if got.Events[0].EventID == got.Events[1].EventID || len(got.Events[0].EventID) != 32 {

@@ -21,16 +21,15 @@ func (c *Converter) CanEncodeTraces() bool { return c.Signals.Traces }
 // and returns it as a batch of one store.Encoded (or an empty batch when
 // nothing is kept). Bytes protobuf cannot decode get protobuf's error, as
 // from TracesProto. raw must not change afterwards: the batch may share it.
-func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
+func (c *Converter) TracesEncoded(raw []byte) (Converted, error) {
 	col := otlpwire.AcquireCollector()
 	defer col.Release()
 	raw, err := otlpwire.ValidateTraces(raw, col)
 	if err != nil {
-		return nil, err
+		return Converted{}, err
 	}
 	p := c.policy()
 	d := c.decide(raw, col.Spans(), p)
-	p.t.flush(c.Telemetry)
 	enc := store.Encoded{Signal: store.SignalTraces, Data: raw, Spans: d.keptSpans, Events: d.keptEvents}
 	if d.rewrite {
 		enc.Data = otlpwire.RewriteTraces(raw, otlpwire.Rewrite{Drop: d.drop, StripEvents: !c.Signals.Events, Metadata: c.Metadata})
@@ -40,9 +39,9 @@ func (c *Converter) TracesEncoded(raw []byte) (*store.Batch, error) {
 	}
 	enc.Heads, enc.Resources = d.heads, d.resources
 	if enc.Len() == 0 {
-		return &store.Batch{}, nil
+		return p.converted(&store.Batch{}), nil
 	}
-	return &store.Batch{Encoded: []store.Encoded{enc}}, nil
+	return p.converted(&store.Batch{Encoded: []store.Encoded{enc}}), nil
 }
 
 // decision is what the policy keeps of one request.

@@ -32,7 +32,7 @@ func checkSameAsProtobuf(t *testing.T, raw []byte, c func() *convert.Converter) 
 	fast, slow := c(), c()
 	got, gotErr := fast.TracesProto(raw)
 	req := &coltracepb.ExportTraceServiceRequest{}
-	var want *store.Batch
+	var want convert.Converted
 	wantErr := proto.Unmarshal(raw, req)
 	if wantErr == nil {
 		want = slow.Traces(req)
@@ -82,10 +82,10 @@ func checkEncodedSameAsRecords(t *testing.T, raw []byte, c func() *convert.Conve
 		decoded.Spans = append(decoded.Spans, b.Spans...)
 		decoded.Events = append(decoded.Events, b.Events...)
 	}
-	if got.Len() != want.Len() {
-		t.Fatalf("Len %d, want %d", got.Len(), want.Len())
+	if got.Len() != want.Len() || got.Invalid != want.Invalid || got.Reason != want.Reason {
+		t.Fatalf("Len %d, %d invalid (%q); want %d, %d (%q)", got.Len(), got.Invalid, got.Reason, want.Len(), want.Invalid, want.Reason)
 	}
-	if diff := cmp.Diff(want, decoded, ignored, cmpopts.EquateNaNs(), cmpopts.EquateEmpty()); diff != "" {
+	if diff := cmp.Diff(want.Batch, decoded, ignored, cmpopts.EquateNaNs(), cmpopts.EquateEmpty()); diff != "" {
 		t.Fatalf("records (-policy on records +policy on the encoding):\n%s", diff)
 	}
 }

@@ -34,6 +34,11 @@ func (t *tally) add(signal, reason string, n int) {
 	t.n[s][r] += n
 }
 
+// count is what the tally holds of one signal and outcome.
+func (t *tally) count(signal, reason string) int {
+	return t.n[index(tallySignals[:], signal)][index(tallyReasons[:], reason)]
+}
+
 func index(names []string, name string) int {
 	for i, n := range names {
 		if n == name {

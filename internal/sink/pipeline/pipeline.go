@@ -2,6 +2,15 @@
 // it batches records (flushing at a size or an interval, whichever comes
 // first), bounds how many wait, and retries failed store writes until they
 // succeed, so that a request the receivers acknowledged is never lost.
+//
+// A request is acknowledged in one of two ways. Enqueue returns once the
+// records are queued: what a crash of the process still loses. Store
+// returns once they are written (group commit: requests that arrive while
+// a batch is being written join the next one, which is written as soon as
+// a writer is free), so an acknowledgement is a promise the store keeps.
+// A batch the store refuses as invalid is split until the records at
+// fault are found; the others are stored and only the requests that held
+// a refused record are told.
 package pipeline
 
 import (
@@ -17,8 +26,8 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// Errors of Enqueue. Both are retryable: the receivers turn them into OTLP's
-// retryable responses so that the sender tries again later.
+// Errors of Enqueue and Store. Both are retryable: the receivers turn them
+// into OTLP's retryable responses so that the sender tries again later.
 var (
 	// ErrFull means the queue holds MaxQueue records already.
 	ErrFull = errors.New("the sink's queue is full; retry later")
@@ -58,8 +67,8 @@ type Pipeline struct {
 	log     *slog.Logger
 
 	mu     sync.Mutex
-	cur    store.Batch
-	ready  []*store.Batch
+	cur    pending
+	ready  []*pending
 	queued int
 	closed bool
 
@@ -67,6 +76,13 @@ type Pipeline struct {
 	done   chan struct{}
 	ctx    context.Context
 	cancel context.CancelFunc
+}
+
+// pending is a batch being gathered or waiting for a writer, with the
+// requests that wait for it to be stored.
+type pending struct {
+	batch   store.Batch
+	waiters []*waiter
 }
 
 // New starts a pipeline writing to st.
@@ -90,36 +106,74 @@ func New(st store.Store, opt Options, m *sinkmetrics.Metrics, log *slog.Logger) 
 
 // Enqueue accepts a batch, or refuses all of it with ErrFull or ErrStopped.
 // Once it returns nil, the pipeline owns the batch and will store it unless
-// Shutdown runs out of time. A batch larger than MaxQueue is accepted when
-// the queue is empty, so that no request is refused forever.
+// the process dies first or Shutdown runs out of time.
 func (p *Pipeline) Enqueue(b *store.Batch) error {
+	_, err := p.add(b, false)
+	return err
+}
+
+// Store accepts a batch as Enqueue does and waits until the store has it:
+// on nil, every record is stored but those the Result counts as rejected.
+// It returns ErrFull or ErrStopped when the batch is refused or cannot be
+// stored before the pipeline stops, and ctx's error when the caller stops
+// waiting (the records are still stored).
+func (p *Pipeline) Store(ctx context.Context, b *store.Batch) (Result, error) {
+	w, err := p.add(b, true)
+	if err != nil || w == nil {
+		return Result{}, err
+	}
+	select {
+	case <-w.done:
+		return w.result, w.err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+// add queues b, with a waiter when one is asked for and b is not empty.
+// A batch larger than MaxQueue is accepted when the queue is empty, so that
+// no request is refused forever.
+func (p *Pipeline) add(b *store.Batch, wait bool) (*waiter, error) {
 	n := b.Len()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
 	case p.closed:
-		return ErrStopped
+		return nil, ErrStopped
 	case n == 0:
-		return nil
+		return nil, nil
 	case p.queued > 0 && p.queued+n > p.opt.MaxQueue:
-		return ErrFull
+		return nil, ErrFull
 	}
-	if p.cur.Len() == 0 {
-		// The pipeline owns b now: taking it whole saves copying every
-		// record of a request that fills a flush by itself.
-		p.cur = *b
-	} else {
-		p.cur.Spans = appendRecords(p.cur.Spans, b.Spans, p.opt.Size)
-		p.cur.Events = appendRecords(p.cur.Events, b.Events, p.opt.Size)
-		p.cur.Metrics = appendRecords(p.cur.Metrics, b.Metrics, p.opt.Size)
-		p.cur.Encoded = append(p.cur.Encoded, b.Encoded...)
+	var w *waiter
+	if wait {
+		w = newWaiter(&p.cur.batch, b)
+		p.cur.waiters = append(p.cur.waiters, w)
 	}
+	p.append(b)
 	p.queued += n
 	p.metrics.QueueLength.Set(float64(p.queued))
-	if p.cur.Len() >= p.opt.Size {
+	if p.cur.batch.Len() >= p.opt.Size {
 		p.cutLocked()
+	} else if wait {
+		p.signal() // A waiting request is written as soon as a writer is free.
 	}
-	return nil
+	return w, nil
+}
+
+// append adds b's records to the batch being gathered.
+func (p *Pipeline) append(b *store.Batch) {
+	cur := &p.cur.batch
+	if cur.Len() == 0 {
+		// The pipeline owns b now: taking it whole saves copying every
+		// record of a request that fills a flush by itself.
+		*cur = *b
+		return
+	}
+	cur.Spans = appendRecords(cur.Spans, b.Spans, p.opt.Size)
+	cur.Events = appendRecords(cur.Events, b.Events, p.opt.Size)
+	cur.Metrics = appendRecords(cur.Metrics, b.Metrics, p.opt.Size)
+	cur.Encoded = append(cur.Encoded, b.Encoded...)
 }
 
 // appendRecords appends src to dst, making room for a whole flush at once
@@ -159,16 +213,16 @@ func (p *Pipeline) Shutdown(ctx context.Context) error {
 
 // cutLocked moves the buffered records into a batch ready to write.
 func (p *Pipeline) cutLocked() {
-	if p.cur.Len() == 0 {
+	if p.cur.batch.Len() == 0 {
 		return
 	}
 	b := p.cur
 	p.ready = append(p.ready, &b)
-	p.cur = store.Batch{}
+	p.cur = pending{}
 	p.signal()
 }
 
-// signal wakes the writer without blocking; one pending wake-up is enough.
+// signal wakes a writer without blocking; one pending wake-up is enough.
 func (p *Pipeline) signal() {
 	select {
 	case p.wake <- struct{}{}:
@@ -176,14 +230,18 @@ func (p *Pipeline) signal() {
 	}
 }
 
-// next pops a batch to write; more is false once the pipeline is closed and
-// empty. It passes the wake-up on while batches remain, for other writers.
-func (p *Pipeline) next() (b *store.Batch, more bool) {
+// next pops a batch to write, cutting the one being gathered when a request
+// waits for it; more is false once the pipeline is closed and empty. It
+// passes the wake-up on while batches remain, for other writers.
+func (p *Pipeline) next() (b *pending, more bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if len(p.ready) == 0 && len(p.cur.waiters) > 0 {
+		p.cutLocked()
+	}
 	if len(p.ready) > 0 {
 		b, p.ready = p.ready[0], p.ready[1:]
-		if len(p.ready) > 0 {
+		if len(p.ready) > 0 || len(p.cur.waiters) > 0 {
 			p.signal()
 		}
 		return b, true

@@ -45,10 +45,17 @@ func (s *flakyStore) stored() int {
 
 func newPipeline(t *testing.T, opt pipeline.Options) (*pipeline.Pipeline, *flakyStore) {
 	t.Helper()
-	st := &flakyStore{Store: memory.New(config.Memory{})}
+	st := newFlaky()
+	return newPipelineOver(t, st, opt), st
+}
+
+func newFlaky() *flakyStore { return &flakyStore{Store: memory.New(config.Memory{})} }
+
+func newPipelineOver(t *testing.T, st store.Store, opt pipeline.Options) *pipeline.Pipeline {
+	t.Helper()
 	p := pipeline.New(st, opt, sinkmetrics.New(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
-	return p, st
+	return p
 }
 
 var seq int

@@ -48,26 +48,29 @@ func (r *Receiver) serviceDesc(name string, sig signal) *grpc.ServiceDesc {
 		HandlerType: (*any)(nil),
 		Methods: []grpc.MethodDesc{{
 			MethodName: "Export",
-			Handler: func(_ any, _ context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
+			Handler: func(_ any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
 				raw := rawMessage{borrow: !r.keepsRequests}
 				if err := dec(&raw); err != nil {
 					return nil, err
 				}
-				return r.grpcExport(sig, raw.data)
+				return r.grpcExport(ctx, sig, raw.data)
 			},
 		}},
 	}
 }
 
-func (r *Receiver) grpcExport(sig signal, raw []byte) (any, error) {
-	b, err := sig.decode(raw)
+func (r *Receiver) grpcExport(ctx context.Context, sig signal, raw []byte) (any, error) {
+	c, err := sig.decode(raw)
 	if err != nil {
 		r.metrics.RejectedRequests.WithLabelValues(protocolGRPC, reasonMalformed).Inc()
 		return nil, status.Error(codes.InvalidArgument, fmt.Sprintf("cannot decode the OTLP request: %v", err))
 	}
-	err = r.queue.Enqueue(b)
+	resp, err := r.accept(ctx, sig, c)
 	if err == nil {
-		return sig.response, nil
+		return resp, nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, status.FromContextError(ctxErr).Err()
 	}
 	return nil, r.grpcRefusal(err)
 }

@@ -14,8 +14,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
-	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
 // OTLP/HTTP content types.
@@ -52,31 +52,32 @@ func (r *Receiver) httpSignal(sig signal) http.HandlerFunc {
 			return
 		}
 		contentType, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
-		b, herr := r.decode(req, contentType, sig)
+		c, herr := r.decode(req, contentType, sig)
+		var resp proto.Message
 		if herr == nil {
-			herr = r.httpEnqueue(w, b)
+			resp, herr = r.httpAccept(w, req, sig, c)
 		}
 		if herr != nil {
 			r.metrics.RejectedRequests.WithLabelValues(protocolHTTP, herr.reason).Inc()
 			writeStatus(w, contentType, herr)
 			return
 		}
-		writeMessage(w, contentType, http.StatusOK, sig.response)
+		writeMessage(w, contentType, http.StatusOK, resp)
 	}
 }
 
 // decode reads, decompresses, unmarshals and converts the request body
 // within the size limit.
-func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (*store.Batch, *httpError) {
+func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (convert.Converted, *httpError) {
 	if contentType != contentProtobuf && contentType != contentJSON {
-		return nil, &httpError{http.StatusUnsupportedMediaType, reasonMediaType,
+		return convert.Converted{}, &httpError{http.StatusUnsupportedMediaType, reasonMediaType,
 			fmt.Errorf("content type %q is not OTLP; use %s or %s", contentType, contentProtobuf, contentJSON)}
 	}
 	body, herr := r.readBody(req)
 	if herr != nil {
-		return nil, herr
+		return convert.Converted{}, herr
 	}
-	var b *store.Batch
+	var b convert.Converted
 	var err error
 	if contentType == contentJSON {
 		msg := sig.newRequest()
@@ -95,7 +96,7 @@ func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (*s
 		b, err = sig.decode(body)
 	}
 	if err != nil {
-		return nil, &httpError{http.StatusBadRequest, reasonMalformed, fmt.Errorf("cannot decode the OTLP request: %w", err)}
+		return convert.Converted{}, &httpError{http.StatusBadRequest, reasonMalformed, fmt.Errorf("cannot decode the OTLP request: %w", err)}
 	}
 	return b, nil
 }
@@ -150,19 +151,20 @@ func tooLargeOr(err error, what string) *httpError {
 	return &httpError{http.StatusBadRequest, reasonMalformed, fmt.Errorf("%s: %w", what, err)}
 }
 
-// httpEnqueue maps a pipeline refusal to OTLP's retryable HTTP statuses:
-// 429 for a full queue, 503 while shutting down, both with Retry-After.
-func (r *Receiver) httpEnqueue(w http.ResponseWriter, b *store.Batch) *httpError {
-	err := r.queue.Enqueue(b)
+// httpAccept queues the request and maps a pipeline refusal to OTLP's
+// retryable HTTP statuses: 429 for a full queue, 503 while shutting down or
+// when the sender stopped waiting, both with Retry-After.
+func (r *Receiver) httpAccept(w http.ResponseWriter, req *http.Request, sig signal, c convert.Converted) (proto.Message, *httpError) {
+	resp, err := r.accept(req.Context(), sig, c)
 	if err == nil {
-		return nil
+		return resp, nil
 	}
 	code := http.StatusServiceUnavailable
 	if errors.Is(err, pipeline.ErrFull) {
 		code = http.StatusTooManyRequests
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(r.retryAfter.Seconds()))))
-	return &httpError{code, refusalReason(err), err}
+	return nil, &httpError{code, refusalReason(err), err}
 }
 
 // writeStatus answers with a google.rpc.Status in the request's encoding, as

@@ -5,7 +5,9 @@
 package receiver
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
@@ -26,14 +28,17 @@ const (
 	reasonMediaType   = "unsupported_media_type"
 	reasonQueueFull   = "queue_full"
 	reasonStopping    = "stopping"
+	reasonCanceled    = "canceled" // the sender stopped waiting for its records to be stored
 	protocolGRPC      = "grpc"
 	protocolHTTP      = "http"
 	defaultRetryAfter = time.Second
 )
 
-// Queue is where accepted batches go; *pipeline.Pipeline is one.
+// Queue is where accepted batches go; *pipeline.Pipeline is one. Enqueue
+// returns once a batch is queued, Store once it is stored.
 type Queue interface {
 	Enqueue(b *store.Batch) error
+	Store(ctx context.Context, b *store.Batch) (pipeline.Result, error)
 }
 
 // Receiver serves the three OTLP services over gRPC and HTTP.
@@ -44,6 +49,7 @@ type Receiver struct {
 	maxBytes      int
 	retryAfter    time.Duration
 	keepsRequests bool
+	ackStored     bool
 }
 
 // Options configure a Receiver.
@@ -57,6 +63,9 @@ type Options struct {
 	// given for long (the memory store's encoded spans), so each request
 	// must sit in a buffer of its own size.
 	KeepsRequests bool
+	// AckStored answers a request once its records are stored, rather than
+	// once they are queued.
+	AckStored bool
 }
 
 // New returns a receiver that converts with conv and enqueues into q.
@@ -65,29 +74,31 @@ func New(conv *convert.Converter, q Queue, m *sinkmetrics.Metrics, opt Options) 
 		opt.RetryAfter = defaultRetryAfter
 	}
 	return &Receiver{conv: conv, queue: q, metrics: m, maxBytes: opt.MaxMessageBytes, retryAfter: opt.RetryAfter,
-		keepsRequests: opt.KeepsRequests}
+		keepsRequests: opt.KeepsRequests, ackStored: opt.AckStored}
 }
 
-// signal describes one OTLP service: how to make its request and response
-// messages and how to convert a request, decoded or encoded.
+// signal describes one OTLP service: how to make its request message, how
+// to convert a request, decoded or encoded, and how to answer it.
 type signal struct {
 	newRequest func() proto.Message
-	response   proto.Message
-	convert    func(proto.Message) *store.Batch
+	convert    func(proto.Message) convert.Converted
 	// decode converts a protobuf-encoded request; its errors are
 	// proto.Unmarshal's.
-	decode func([]byte) (*store.Batch, error)
+	decode func([]byte) (convert.Converted, error)
 	// encoded: decode keeps requests encoded, so a JSON request is
 	// re-encoded as protobuf and given to decode rather than to convert.
 	encoded bool
+	// response is the answer to a request of which rejected records were
+	// not stored, for the reason given (OTLP's partial success).
+	response func(rejected int, reason string) proto.Message
 }
 
 // unmarshalThen is the decode of signals without a faster path.
-func (s signal) unmarshalThen() func([]byte) (*store.Batch, error) {
-	return func(raw []byte) (*store.Batch, error) {
+func (s signal) unmarshalThen() func([]byte) (convert.Converted, error) {
+	return func(raw []byte) (convert.Converted, error) {
 		msg := s.newRequest()
 		if err := proto.Unmarshal(raw, msg); err != nil {
-			return nil, err
+			return convert.Converted{}, err
 		}
 		return s.convert(msg), nil
 	}
@@ -96,11 +107,17 @@ func (s signal) unmarshalThen() func([]byte) (*store.Batch, error) {
 func (r *Receiver) traces() signal {
 	s := signal{
 		newRequest: func() proto.Message { return &coltracepb.ExportTraceServiceRequest{} },
-		response:   &coltracepb.ExportTraceServiceResponse{},
-		convert: func(m proto.Message) *store.Batch {
+		convert: func(m proto.Message) convert.Converted {
 			return r.conv.Traces(m.(*coltracepb.ExportTraceServiceRequest))
 		},
 		decode: r.conv.TracesProto,
+		response: func(rejected int, reason string) proto.Message {
+			if rejected == 0 {
+				return &coltracepb.ExportTraceServiceResponse{}
+			}
+			return &coltracepb.ExportTraceServiceResponse{PartialSuccess: &coltracepb.ExportTracePartialSuccess{
+				RejectedSpans: int64(rejected), ErrorMessage: reason}}
+		},
 	}
 	if r.conv.Encoded && r.conv.CanEncodeTraces() {
 		s.decode, s.encoded = r.conv.TracesEncoded, true
@@ -111,9 +128,15 @@ func (r *Receiver) traces() signal {
 func (r *Receiver) metricsSignal() signal {
 	s := signal{
 		newRequest: func() proto.Message { return &colmetricspb.ExportMetricsServiceRequest{} },
-		response:   &colmetricspb.ExportMetricsServiceResponse{},
-		convert: func(m proto.Message) *store.Batch {
+		convert: func(m proto.Message) convert.Converted {
 			return r.conv.Metrics(m.(*colmetricspb.ExportMetricsServiceRequest))
+		},
+		response: func(rejected int, reason string) proto.Message {
+			if rejected == 0 {
+				return &colmetricspb.ExportMetricsServiceResponse{}
+			}
+			return &colmetricspb.ExportMetricsServiceResponse{PartialSuccess: &colmetricspb.ExportMetricsPartialSuccess{
+				RejectedDataPoints: int64(rejected), ErrorMessage: reason}}
 		},
 	}
 	s.decode = s.unmarshalThen()
@@ -123,19 +146,58 @@ func (r *Receiver) metricsSignal() signal {
 func (r *Receiver) logs() signal {
 	s := signal{
 		newRequest: func() proto.Message { return &collogspb.ExportLogsServiceRequest{} },
-		response:   &collogspb.ExportLogsServiceResponse{},
-		convert: func(m proto.Message) *store.Batch {
+		convert: func(m proto.Message) convert.Converted {
 			return r.conv.Logs(m.(*collogspb.ExportLogsServiceRequest))
+		},
+		response: func(rejected int, reason string) proto.Message {
+			if rejected == 0 {
+				return &collogspb.ExportLogsServiceResponse{}
+			}
+			return &collogspb.ExportLogsServiceResponse{PartialSuccess: &collogspb.ExportLogsPartialSuccess{
+				RejectedLogRecords: int64(rejected), ErrorMessage: reason}}
 		},
 	}
 	s.decode = s.unmarshalThen()
 	return s
 }
 
+// accept hands a converted request to the queue and returns the answer
+// owed to the sender: at once, or once the records are stored, as the
+// receiver acknowledges. Records refused at conversion and by the store
+// are both counted as rejected.
+func (r *Receiver) accept(ctx context.Context, sig signal, c convert.Converted) (proto.Message, error) {
+	rejected, reason := c.Invalid, c.Reason
+	if !r.ackStored {
+		if err := r.queue.Enqueue(c.Batch); err != nil {
+			return nil, err
+		}
+		return sig.response(rejected, reason), nil
+	}
+	res, err := r.queue.Store(ctx, c.Batch)
+	if err != nil {
+		return nil, err
+	}
+	if res.Rejected > 0 {
+		rejected += res.Rejected
+		reason = joinReasons(reason, fmt.Sprintf("%d records refused by the store: %s", res.Rejected, res.Message))
+	}
+	return sig.response(rejected, reason), nil
+}
+
+func joinReasons(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
 // refusalReason names a pipeline refusal for the rejected-requests counter.
 func refusalReason(err error) string {
-	if errors.Is(err, pipeline.ErrFull) {
+	switch {
+	case errors.Is(err, pipeline.ErrFull):
 		return reasonQueueFull
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return reasonCanceled
 	}
 	return reasonStopping
 }

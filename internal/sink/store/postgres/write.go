@@ -107,11 +107,14 @@ func isSpanRepeat(err error) bool {
 }
 
 // classify marks errors that retrying the same batch cannot fix: data the
-// server refuses (class 22, such as a NUL byte in text) or cannot index
-// (class 54, such as an oversized key).
+// server refuses (class 22, such as a NUL byte in text), a row a CHECK or
+// NOT NULL constraint refuses (23514, 23502: a constraint the database's
+// owner added), or a value it cannot index (class 54, such as an
+// oversized key).
 func classify(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "54")) {
+	if errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "54") ||
+		pgErr.Code == "23514" || pgErr.Code == "23502") {
 		return fmt.Errorf("%w: %w", store.ErrInvalid, err)
 	}
 	return err
