@@ -104,7 +104,9 @@ func TestInvalidSpansAreReportedAsPartialSuccess(t *testing.T) {
 		t.Run(ack, func(t *testing.T) {
 			a := startSink(t, testConfig(func(c *config.Config) { c.Buffer.Acknowledge = ack }), backends[0].open(t))
 			for i, export := range []func(*coltracepb.ExportTraceServiceRequest) *coltracepb.ExportTraceServiceResponse{
-				func(r *coltracepb.ExportTraceServiceRequest) *coltracepb.ExportTraceServiceResponse { return exportHTTP(t, a, r) },
+				func(r *coltracepb.ExportTraceServiceRequest) *coltracepb.ExportTraceServiceResponse {
+					return exportHTTP(t, a, r)
+				},
 				func(r *coltracepb.ExportTraceServiceRequest) *coltracepb.ExportTraceServiceResponse {
 					resp, err := exportGRPC(t, a, r)
 					if err != nil {
