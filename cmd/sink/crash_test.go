@@ -2,11 +2,15 @@ package main
 
 import (
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/spark-dev/telemetry-operator/internal/pgtest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/config"
@@ -69,6 +73,29 @@ func TestPostgreSQLCrashLosesNoAcknowledgedTrace(t *testing.T) {
 		}
 	}
 	strikeUnderLoad(t, sink, rng, "crash", crash, restart)
+	if writeErrors(t, sink) == 0 {
+		t.Error("no store write failed: the crashes never struck the sink's writes, so the test proved nothing")
+	}
+}
+
+// writeErrors is the sink's count of failed store writes.
+func writeErrors(t *testing.T, sink *sinkProcess) float64 {
+	t.Helper()
+	resp, err := http.Get(sink.queryURL("/metrics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n float64
+	for _, m := range families["sink_store_write_errors_total"].GetMetric() {
+		n += m.GetCounter().GetValue()
+	}
+	return n
 }
 
 // sinkConfig is a sink of the given type that writes small batches often,
