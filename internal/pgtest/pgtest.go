@@ -12,7 +12,8 @@
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
 //
 // then pgtest.NewDatabase(t) in each test. New starts a private server that
-// a test may Stop and Start, to check recovery from an outage.
+// a test may Stop and Start, to check recovery from an outage; NewDurable
+// one that a test may also Crash.
 package pgtest
 
 import (

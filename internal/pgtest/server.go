@@ -45,7 +45,7 @@ func New(t testing.TB) *Server {
 
 // NewDurable is New with PostgreSQL's default durability (fsync and
 // synchronous commit on), for benchmarks whose figures must hold for a
-// production server.
+// production server and for tests that Crash it.
 func NewDurable(t testing.TB) *Server {
 	t.Helper()
 	return newServer(t, true)
@@ -238,7 +238,17 @@ func (s *Server) waitReady(exited <-chan struct{}) error {
 
 // Stop shuts the server down (fast mode: clients are disconnected) and
 // waits for it; the data directory and port stay for Start.
-func (s *Server) Stop() error {
+func (s *Server) Stop() error { return s.signal(syscall.SIGINT) }
+
+// Crash stops the server as a crash would: an immediate shutdown (SIGQUIT,
+// what `pg_ctl stop -m immediate` sends), with no checkpoint, so that the
+// next Start runs crash recovery from the WAL. A server from New commits
+// without waiting for the WAL (synchronous_commit off), so a crash may undo
+// its last commits; a test of what survives a crash wants NewDurable.
+func (s *Server) Crash() error { return s.signal(syscall.SIGQUIT) }
+
+// signal sends sig to the postmaster and waits for it to exit.
+func (s *Server) signal(sig syscall.Signal) error {
 	if s.external {
 		return errors.New("pgtest: the server named by " + EnvDSN + " is not ours to stop")
 	}
@@ -247,7 +257,7 @@ func (s *Server) Stop() error {
 	if s.cmd == nil {
 		return nil
 	}
-	if err := s.cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := s.cmd.Process.Signal(sig); err != nil {
 		return err
 	}
 	<-s.exited
