@@ -28,11 +28,13 @@ func span(i int) *coltracepb.ExportTraceServiceRequest {
 }
 
 // TestSIGTERMFlushesEveryAcknowledgedRecordBeforeTheProcessExits runs the
-// real binary: records sit in a buffer that would only flush in an hour,
-// so they reach the database only through the shutdown on SIGTERM.
+// real binary acknowledging records once queued (acknowledge: received),
+// in a buffer that would only flush in an hour, so they reach the
+// database only through the shutdown on SIGTERM.
 func TestSIGTERMFlushesEveryAcknowledgedRecordBeforeTheProcessExits(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "telemetry.db")
-	sink := startSink(t, config.Config{Type: config.TypeSQLite, SQLite: &config.SQLite{Path: db}})
+	sink := startSink(t, config.Config{Type: config.TypeSQLite, SQLite: &config.SQLite{Path: db},
+		Buffer: config.Buffer{ExportInterval: config.Duration{Duration: time.Hour}, Acknowledge: config.AckReceived}})
 	const n = 50
 	for i := range n {
 		body, _ := proto.Marshal(span(i))
