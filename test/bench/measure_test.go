@@ -165,7 +165,7 @@ func timeIt(n int, fn func() time.Duration) latency {
 // rank is the nearest-rank percentile of d, which it sorts.
 func rank(d []time.Duration, pct int) time.Duration {
 	slices.Sort(d)
-	return d[max((len(d)*pct+99)/100-1, 0)]
+	return loadgen.NearestRank(d, pct)
 }
 
 func httpGet(t *testing.T, u string, v url.Values) time.Duration {
