@@ -67,11 +67,7 @@ func TestBenchCompare(t *testing.T) {
 	}
 	for round := 1; round <= c.rounds; round++ {
 		for _, l := range c.loads {
-			pairs := c.pairs
-			if round%2 == 0 { // Alternate who goes first, so neither always gets the warmer machine.
-				pairs = reversed(pairs)
-			}
-			for _, sys := range pairs {
+			for _, sys := range inTurn(c.pairs, round) {
 				if sys.system == floorSystem && l == "http" {
 					continue // The floor serves OTLP/gRPC only.
 				}
@@ -154,31 +150,7 @@ func compareParams() compareConfig {
 	return c
 }
 
-// envSet is the variable's value when it is set, even to nothing.
-func envSet(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
-}
-
 func (c compareConfig) wrap(cpus string) []string { return []string{"taskset", "-c", cpus} }
-
-func split(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func reversed(s []subject) []subject {
-	out := slices.Clone(s)
-	slices.Reverse(out)
-	return out
-}
 
 // runDir is a fresh directory for one process's config, log and data.
 func runDir(t *testing.T, name string) string {
