@@ -159,7 +159,7 @@ func compareParams() compareConfig {
 		workers:      envInt("BENCH_WORKERS", 8),
 		tgRate:       envInt("BENCH_TG_RATE", 2000),
 		tgWorkers:    envInt("BENCH_TG_WORKERS", 16),
-		loads:        split(envOr("BENCH_LOADS", "telemetrygen,grpc,http")),
+		loads:        split(envSet("BENCH_LOADS", "telemetrygen,grpc,http")),
 		pairs: []subject{{system: "collector", store: "nop"}, {system: "sink", store: "memory"},
 			{system: "collector", store: "otlp"}, {system: "sink", store: "otlp"}},
 		dbStores:     split(envSet("BENCH_DB_STORES", "sqlite,postgresql")),
