@@ -6,8 +6,10 @@
 # its own process pinned with taskset and prints one table, followed by the
 # top of a CPU profile of the sink under OTLP/gRPC saturation.
 # Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8s), BENCH_LOADS
-# (telemetrygen,grpc,http), BENCH_DB_STORES (sqlite,postgresql; empty for
-# none), BENCH_WORKERS (8), BENCH_TG_RATE (2000), BENCH_TG_WORKERS (16),
+# (telemetrygen,grpc,http; empty for none, the durable stores alone),
+# BENCH_DB_STORES (sqlite,postgresql; empty for none), BENCH_ACK_MODES
+# (received,stored: the buffer.acknowledge modes each of those stores runs
+# in, a row each; empty for the store's default), BENCH_WORKERS (8), BENCH_TG_RATE (2000), BENCH_TG_WORKERS (16),
 # BENCH_ATTRIBUTES (4), BENCH_SUT_CPUS (1), BENCH_LOAD_CPUS (0), BENCH_OUT
 # (also write the table there, to copy from into docs/performance.md; the
 # profile is printed only), BENCH_PROFILE=0 (no profile),

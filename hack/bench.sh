@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # make bench: the sink measured as users run it (test/bench: a real sink
 # process per store, OTLP/gRPC load from another process, queries over HTTP
-# with the store filled), then the Go benchmarks of the stores and of the
-# webhook's admission handler. Knobs: BENCH_STORES, BENCH_DURATION,
-# BENCH_SPANS, BENCH_POINTS, BENCH_WORKERS, BENCH_QUERIES, BENCH_TIME, and
-# BENCH_OUT: a file that receives every table printed here (the sink's table,
-# then the stores' and the webhook's benchmark lines), to copy from into
-# docs/performance.md.
+# with the store filled), then what acknowledging stored records costs
+# against acknowledging received ones (the Acknowledgement table), then the
+# Go benchmarks of the stores and of the webhook's admission handler.
+# Knobs: BENCH_STORES, BENCH_DURATION, BENCH_SPANS, BENCH_POINTS,
+# BENCH_WORKERS, BENCH_QUERIES, BENCH_TIME; for the Acknowledgement table
+# BENCH_ACK_STORES (sqlite,postgresql; empty for no table),
+# BENCH_ACK_DURATION (10s, each of its two loads), BENCH_ACK_ROUNDS (3),
+# BENCH_LIGHT_RATE (50 requests/s); and BENCH_OUT: a file that receives
+# every table printed here (the sink's tables, then the stores' and the
+# webhook's benchmark lines), to copy from into docs/performance.md.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # The table test runs in test/bench, so a relative BENCH_OUT is made absolute
@@ -21,10 +25,14 @@ cd "$ROOT"
 # out prints its input and, with BENCH_OUT set, appends it there too.
 out() { if [ -n "${BENCH_OUT:-}" ]; then tee -a "$BENCH_OUT"; else cat; fi; }
 
-# The test writes its own table to BENCH_OUT (and prints it with its log).
+# Each test adds its own table to BENCH_OUT (and prints it with its log).
 echo "== sink: ingest and query table (test/bench)"
-go test -tags bench ./test/bench/ -run TestBenchTable -count=1 -timeout 90m -v 2>&1 \
+go test -tags bench ./test/bench/ -run '^TestBenchTable$' -count=1 -timeout 90m -v 2>&1 \
 	| grep -v -e '^=== RUN' -e '^--- PASS' -e '^PASS$' -e '^ok '
+echo
+echo "== sink: acknowledge received against stored, sqlite and postgresql (test/bench)"
+go test -tags bench ./test/bench/ -run '^TestBenchAck$' -count=1 -timeout 60m -v 2>&1 \
+	| grep -v -e '^=== RUN' -e '^ *--- PASS' -e '^PASS$' -e '^ok '
 
 {
 	echo

@@ -63,7 +63,7 @@ func (r run) summary() string {
 func measure(t *testing.T, c compareConfig, sys subject, load string, round int) run {
 	t.Helper()
 	ctx := context.Background()
-	s := startSubject(t, c, sys, runDir(t, fmt.Sprintf("%s-%s-%s-%d", sys.system, sys.store, load, round)))
+	s := startSubject(t, c, sys, runDir(t, fmt.Sprintf("%s-%s-%d", sys.name(), load, round)))
 	defer s.stop(t)
 	r := run{subject: sys, load: load, round: round}
 	use0, err := CPUUseOf(s.pid())
@@ -77,7 +77,7 @@ func measure(t *testing.T, c compareConfig, sys subject, load string, round int)
 	ackedSpans := applyLoad(t, c, s, load, &r)
 	r.wall = s.caughtUp(t).Sub(start)
 	if err := waitStable(ctx, 3*time.Minute, s.drained); err != nil {
-		t.Fatalf("%s/%s under %s: %v\n%s", sys.system, sys.store, load, err, s.log())
+		t.Fatalf("%s/%s under %s: %v\n%s", sys.system, sys.label(), load, err, s.log())
 	}
 	use1, err := CPUUseOf(s.pid())
 	if err != nil {
@@ -171,11 +171,11 @@ func (s *subjectProc) profile(t *testing.T, c compareConfig, load string, round 
 	seconds := max(int(c.duration.Seconds())-2, 1)
 	go func() {
 		defer close(done)
-		s.saveProfile(t, fmt.Sprintf("profile?seconds=%d", seconds), filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.pprof", s.store)))
-		s.saveProfile(t, "heap", filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.heap.pprof", s.store)))
+		s.saveProfile(t, fmt.Sprintf("profile?seconds=%d", seconds), filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.pprof", s.storeName())))
+		s.saveProfile(t, "heap", filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.heap.pprof", s.storeName())))
 		// The text form ends with the runtime's memory statistics: how much
 		// of the RSS is heap in use, heap idle but not returned, stacks.
-		s.saveProfile(t, "heap?debug=1", filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.heap.txt", s.store)))
+		s.saveProfile(t, "heap?debug=1", filepath.Join(c.profileDir, fmt.Sprintf("sink-%s-grpc.heap.txt", s.storeName())))
 	}()
 	return done
 }

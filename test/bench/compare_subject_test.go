@@ -52,6 +52,9 @@ func startSubject(t *testing.T, c compareConfig, sys subject, dir string) *subje
 			forwardTo = p.target.GRPCAddr
 		}
 		cfg, env, db := compareStoreConfig(t, sys.store, dir, forwardTo)
+		if sys.ack != "" {
+			cfg = withAck(cfg, sys.ack)
+		}
 		p.db = db
 		if c.profileDir != "" {
 			env = append(env, "TELEMETRY_SINK_PPROF=1")

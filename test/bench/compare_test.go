@@ -37,7 +37,7 @@ func TestBenchCompare(t *testing.T) {
 	measureOne := func(sys subject, load string, round int) {
 		var kept *run
 		for try := 0; try <= c.stealRetries; try++ {
-			name := fmt.Sprintf("%s-%s-%s-%d", sys.system, sys.store, load, round)
+			name := fmt.Sprintf("%s-%s-%d", sys.name(), load, round)
 			if try > 0 {
 				name += fmt.Sprintf("-again%d", try)
 			}
@@ -67,11 +67,7 @@ func TestBenchCompare(t *testing.T) {
 	}
 	for round := 1; round <= c.rounds; round++ {
 		for _, l := range c.loads {
-			pairs := c.pairs
-			if round%2 == 0 { // Alternate who goes first, so neither always gets the warmer machine.
-				pairs = reversed(pairs)
-			}
-			for _, sys := range pairs {
+			for _, sys := range inTurn(c.pairs, round) {
 				if sys.system == floorSystem && l == "http" {
 					continue // The floor serves OTLP/gRPC only.
 				}
@@ -80,9 +76,12 @@ func TestBenchCompare(t *testing.T) {
 		}
 		// Durable stores, against the reference: a run per round too, since
 		// one run of them moved by a fifth from one make bench-compare to
-		// the next.
+		// the next; in each acknowledge mode asked for, alternating which
+		// goes first.
 		for _, store := range c.dbStores {
-			measureOne(subject{system: "sink", store: store}, "grpc", round)
+			for _, mode := range inTurn(c.ackModes, round) {
+				measureOne(subject{system: "sink", store: store, ack: mode}, "grpc", round)
+			}
 		}
 	}
 	if stat1, err := ReadCPUStat(); err == nil && statErr == nil {
@@ -100,8 +99,28 @@ func TestBenchCompare(t *testing.T) {
 }
 
 // subject is one system under test: the collector with an exporter, or
-// the sink with a store.
-type subject struct{ system, store string }
+// the sink with a store, and for a durable store its buffer.acknowledge
+// ("" for the store's default).
+type subject struct{ system, store, ack string }
+
+// storeName is the store, and its acknowledge mode when one is set.
+func (s subject) storeName() string {
+	if s.ack == "" {
+		return s.store
+	}
+	return s.store + "-" + s.ack
+}
+
+// name tells the subject's runs, directories and profiles apart.
+func (s subject) name() string { return s.system + "-" + s.storeName() }
+
+// label is the subject's store or exporter as the table shows it.
+func (s subject) label() string {
+	if s.ack == "" {
+		return s.store
+	}
+	return s.store + " (acknowledge " + s.ack + ")"
+}
 
 // floorSystem is test/bench/floor, a bare grpc-go receiver that keeps
 // nothing: under each gRPC load, the least a grpc-go server spends, so the
@@ -119,6 +138,7 @@ type compareConfig struct {
 	loads                       []string
 	pairs                       []subject
 	dbStores                    []string
+	ackModes                    []string // buffer.acknowledge of the dbStores' runs; "" for the default
 	shape                       loadgen.Shape
 	profileDir                  string
 	steal                       float64 // share of the machine's CPU time stolen during the runs; -1 unknown
@@ -139,46 +159,26 @@ func compareParams() compareConfig {
 		workers:      envInt("BENCH_WORKERS", 8),
 		tgRate:       envInt("BENCH_TG_RATE", 2000),
 		tgWorkers:    envInt("BENCH_TG_WORKERS", 16),
-		loads:        split(envOr("BENCH_LOADS", "telemetrygen,grpc,http")),
-		pairs: []subject{{"collector", "nop"}, {"sink", "memory"},
-			{"collector", "otlp"}, {"sink", "otlp"}},
+		loads:        split(envSet("BENCH_LOADS", "telemetrygen,grpc,http")),
+		pairs: []subject{{system: "collector", store: "nop"}, {system: "sink", store: "memory"},
+			{system: "collector", store: "otlp"}, {system: "sink", store: "otlp"}},
 		dbStores:     split(envSet("BENCH_DB_STORES", "sqlite,postgresql")),
+		ackModes:     split(envSet("BENCH_ACK_MODES", strings.Join(ackModes, ","))),
 		shape:        loadgen.Shape{Traces: 10, SpansPerTrace: 10, Attributes: envInt("BENCH_ATTRIBUTES", 4)},
 		profileDir:   os.Getenv("BENCH_PROFILE_DIR"),
 		maxSteal:     float64(envInt("BENCH_MAX_STEAL", 5)) / 100,
 		stealRetries: envInt("BENCH_STEAL_RETRIES", 2),
 	}
 	if c.floor != "" {
-		c.pairs = append(c.pairs, subject{floorSystem, "floor"})
+		c.pairs = append(c.pairs, subject{system: floorSystem, store: "floor"})
+	}
+	if len(c.ackModes) == 0 {
+		c.ackModes = []string{""}
 	}
 	return c
 }
 
-// envSet is the variable's value when it is set, even to nothing.
-func envSet(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
-}
-
 func (c compareConfig) wrap(cpus string) []string { return []string{"taskset", "-c", cpus} }
-
-func split(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func reversed(s []subject) []subject {
-	out := slices.Clone(s)
-	slices.Reverse(out)
-	return out
-}
 
 // runDir is a fresh directory for one process's config, log and data.
 func runDir(t *testing.T, name string) string {

@@ -27,6 +27,7 @@ type ingestResult struct {
 	cpuSeconds float64
 	refused    uint64
 	dropped    float64
+	latencies  []time.Duration // each acknowledged request's, ascending (loadgen.Result.Latencies)
 }
 
 // spansPerCore is acknowledged spans per CPU-second of the sink process.
@@ -34,10 +35,15 @@ func (r ingestResult) spansPerCore() float64 { return float64(r.spans) / r.cpuSe
 
 // measureIngest saturates the sink's OTLP/gRPC receiver for the configured
 // time, waits until every acknowledged span is stored, and charges the sink
-// the CPU it used from the first request to the last store write.
+// the CPU it used from the first request to the last store write. Records
+// the store held before count for neither.
 func measureIngest(t *testing.T, p benchParams, s *Sink) ingestResult {
 	ctx := context.Background()
 	tmpl, err := loadgen.TraceTemplate(p.shape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored0, err := s.Stored(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +65,7 @@ func measureIngest(t *testing.T, p benchParams, s *Sink) ingestResult {
 		t.Fatal(err)
 	}
 	spans := res.Acked * uint64(p.shape.Spans())
-	if _, err := s.WaitStored(ctx, float64(spans), 5*time.Minute); err != nil {
+	if _, err := s.WaitStored(ctx, stored0+float64(spans), 5*time.Minute); err != nil {
 		t.Fatalf("acknowledged spans not all stored: %v", err)
 	}
 	cpu1, _ := CPUSeconds(s.PID())
@@ -72,7 +78,7 @@ func measureIngest(t *testing.T, p benchParams, s *Sink) ingestResult {
 		unacked[n] = struct{}{}
 	}
 	return ingestResult{issued: res.Issued, unacked: unacked, spans: spans, wall: caughtUp.Sub(start),
-		cpuSeconds: cpu1 - cpu0, refused: res.Refused, dropped: dropped}
+		cpuSeconds: cpu1 - cpu0, refused: res.Refused, dropped: dropped, latencies: res.Latencies}
 }
 
 // latency is a query's round trip as the client saw it, and the store's
@@ -165,7 +171,7 @@ func timeIt(n int, fn func() time.Duration) latency {
 // rank is the nearest-rank percentile of d, which it sorts.
 func rank(d []time.Duration, pct int) time.Duration {
 	slices.Sort(d)
-	return d[max((len(d)*pct+99)/100-1, 0)]
+	return loadgen.NearestRank(d, pct)
 }
 
 func httpGet(t *testing.T, u string, v url.Values) time.Duration {

@@ -3,9 +3,12 @@
 package bench
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -53,6 +56,23 @@ func renderTable(p benchParams, rows []row) string {
 	}
 	b.WriteString("\nCPU steal: the share of the machine's CPU time the hypervisor gave to other guests while the row ran (/proc/stat); the same code measures slower when it is high.\n")
 	return b.String()
+}
+
+// writeOut appends a table to the file BENCH_OUT names, if any: hack/bench.sh
+// empties it first, then each of make bench's tables adds itself.
+func writeOut(t *testing.T, table string) {
+	name := os.Getenv("BENCH_OUT")
+	if name == "" {
+		return
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = f.WriteString(table)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		t.Error(err)
+	}
 }
 
 func lat(l latency) string { return ms(l.p50) + " / " + ms(l.p99) }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,11 +40,7 @@ func TestBenchTable(t *testing.T) {
 	}
 	table := renderTable(p, rows)
 	fmt.Println(table)
-	if out := os.Getenv("BENCH_OUT"); out != "" {
-		if err := os.WriteFile(out, []byte(table), 0o644); err != nil {
-			t.Error(err)
-		}
-	}
+	writeOut(t, table)
 }
 
 func buildSink(t *testing.T) string {
@@ -168,4 +165,34 @@ func envDuration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+// envSet is the variable's value when it is set, even to nothing.
+func envSet(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// split is a comma-separated list without its blanks.
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// inTurn is s in odd rounds and s reversed in even ones: who goes first
+// alternates, so that neither always gets the warmer machine.
+func inTurn[T any](s []T, round int) []T {
+	if round%2 == 1 {
+		return s
+	}
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -18,121 +16,37 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// Options say where and how hard to send.
-type Options struct {
-	// GRPCAddr (host:port) or HTTPURL (http://host:port) of the receiver.
-	GRPCAddr string
-	HTTPURL  string
-	// Workers send concurrently, each waiting for its answer.
-	Workers int
-	// Requests caps the total sent; Duration caps the time. Either may be 0.
-	Requests uint64
-	Duration time.Duration
-	// FirstRequest numbers the first request, so that successive runs
-	// send distinct ids.
-	FirstRequest uint64
-}
-
-// Result counts what the receiver acknowledged and what it pushed back.
-//
-// A run bounded by Duration ends with requests in flight: those numbered
-// in Unacked were sent (the receiver may even have stored them) but never
-// acknowledged, so a reader of the receiver must not expect them, and a
-// later run continues from FirstRequest+Issued, never reusing a number.
-type Result struct {
-	Issued    uint64   // request numbers handed out: FirstRequest .. FirstRequest+Issued-1
-	Unacked   []uint64 // numbers among them that were not acknowledged
-	Acked     uint64   // requests answered with success
-	Refused   uint64   // retryable refusals (retried)
-	Failed    uint64   // other errors (not retried)
-	Elapsed   time.Duration
-	LastError error
-}
-
-// Next returns the body of the n-th request.
-type Next func(n uint64, buf []byte) []byte
-
-// Run sends requests made by next until the count or the time is reached.
-// A refused request (OTLP's retryable answers) is retried after a short
-// pause and counted once as acknowledged when it finally succeeds.
-func Run(ctx context.Context, o Options, path string, next Next) (Result, error) {
-	send, closeFn, err := sender(o, path)
-	if err != nil {
-		return Result{}, err
-	}
-	defer closeFn()
-	if o.Duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.Duration)
-		defer cancel()
-	}
-	var res Result
-	var seq atomic.Uint64
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < max(o.Workers, 1); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte
-			for !over(ctx) {
-				i := seq.Add(1) - 1
-				if o.Requests > 0 && i >= o.Requests {
-					return
-				}
-				buf = next(o.FirstRequest+i, buf)
-				acked, refused, err := sendUntilAcked(ctx, send, buf)
-				mu.Lock()
-				res.Issued = max(res.Issued, i+1)
-				res.Refused += refused
-				if acked {
-					res.Acked++
-				} else {
-					res.Unacked = append(res.Unacked, o.FirstRequest+i)
-					if err != nil && !over(ctx) {
-						res.Failed++
-						res.LastError = err
-					}
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	res.Elapsed = time.Since(start)
-	return res, nil
-}
-
-// over reports whether ctx has ended, reading its deadline from the clock:
-// on a busy CPU the timer that cancels ctx can run late, while gRPC already
-// fails calls past the deadline (and the server ends them at its copy of
-// it), so those failures belong to the end of the run, not to the receiver.
-func over(ctx context.Context) bool {
-	if ctx.Err() != nil {
-		return true
-	}
-	d, ok := ctx.Deadline()
-	return ok && !time.Now().Before(d)
-}
-
 // errRetryable marks OTLP's "try again later" answers.
 var errRetryable = errors.New("retryable")
 
-func sendUntilAcked(ctx context.Context, send func(context.Context, []byte) error, body []byte) (bool, uint64, error) {
-	var refused uint64
+// attempt is what became of one request: acknowledged or not, after how
+// many refusals, how long from its first send to its acknowledgement, and
+// the last error when it was not acknowledged.
+type attempt struct {
+	acked   bool
+	refused uint64
+	latency time.Duration
+	err     error
+}
+
+func sendUntilAcked(ctx context.Context, send func(context.Context, []byte) error, body []byte) attempt {
+	var a attempt
+	start := time.Now()
 	for {
 		err := send(ctx, body)
 		if err == nil {
-			return true, refused, nil
+			a.acked, a.latency = true, time.Since(start)
+			return a
 		}
 		if !errors.Is(err, errRetryable) || over(ctx) {
-			return false, refused, err
+			a.err = err
+			return a
 		}
-		refused++
+		a.refused++
 		select {
 		case <-ctx.Done():
-			return false, refused, ctx.Err()
+			a.err = ctx.Err()
+			return a
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
