@@ -8,7 +8,7 @@ import "google.golang.org/protobuf/encoding/protowire"
 // checks each against the protobuf descriptors, and that no field of these
 // messages is missing.
 
-// ExportTraceServiceRequest.
+// TraceRequestResourceSpans is ExportTraceServiceRequest.resource_spans.
 const TraceRequestResourceSpans protowire.Number = 1
 
 // ResourceSpans.

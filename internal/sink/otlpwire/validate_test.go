@@ -52,7 +52,7 @@ func shortFormSeeds() [][]byte {
 		{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: math.Pi}},
 		{Value: &commonpb.AnyValue_BytesValue{BytesValue: []byte{0xff, 0}}},
 	}
-	var out [][]byte
+	out := make([][]byte, 0, 3*len(values))
 	for _, key := range []string{"", "http.method", strings.Repeat("k", 130)} {
 		for _, val := range values {
 			out = append(out, otlpwiretest.Marshal(&commonpb.KeyValue{Key: key, Value: val}))
