@@ -24,16 +24,14 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 		out, err := s.aggregateRuns(ctx, q)
 		return out, wrap("aggregate", err)
 	}
-	var w where
+	w := dialect.Where()
 	start, group := "min(timestamp)", " HAVING count(*) > 0"
 	if q.Step > 0 {
-		start = "date_bin(" + w.arg(q.Step) + "::interval, timestamp, TIMESTAMPTZ 'epoch')"
+		start = "date_bin(" + w.Arg(q.Step) + "::interval, timestamp, TIMESTAMPTZ 'epoch')"
 		group = " GROUP BY 1 ORDER BY 1"
 	}
-	w.eq("name", q.Name)
-	w.between("timestamp", q.Time)
-	w.attributes(q.Attributes, "attributes", "resource")
-	w.conds = append(w.conds, "value <> 'NaN'::float8") // NaN equals NaN in PostgreSQL
+	w.AggregateQuery(q)
+	w.Add("value <> 'NaN'::float8") // NaN equals NaN in PostgreSQL
 	sql := "SELECT " + start + ", count(*), sum(value), avg(value), min(value), max(value), " +
 		"percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY value) FROM metrics" + w.String() + group
 	var out []store.Aggregate
@@ -43,7 +41,7 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 		if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '"+aggregateWorkMem+"'"); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, sql, w.args...)
+		rows, err := tx.Query(ctx, sql, w.Args()...)
 		out, err = collect(rows, err, readAggregate)
 		return err
 	})

@@ -15,14 +15,8 @@ func (s *Store) QueryTraces(ctx context.Context, q store.TraceQuery) ([]store.Tr
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("status", q.Status)
-	w.eq("name", q.Name)
-	w.between("start_time", q.Time)
-	w.attributes(q.Attributes, "attributes")
-	sql := "SELECT " + traceCols + " FROM traces" + w.String() +
-		" ORDER BY start_time DESC, trace_id LIMIT " + w.arg(store.EffectiveLimit(q.Limit))
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	sql, args := dialect.ListTraces(traceCols, q)
+	rows, err := s.pool.Query(ctx, sql, args...)
 	out, err := collect(rows, err, readTrace)
 	return out, wrap("query traces", err)
 }
@@ -62,14 +56,8 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("trace_id", q.TraceID)
-	w.eq("name", q.Name)
-	w.between("start_time", q.Time)
-	w.attributes(q.Attributes, "attributes", "resource")
-	sql := "SELECT " + spanCols + " FROM spans" + w.String() +
-		" ORDER BY start_time DESC, span_id LIMIT " + w.arg(store.EffectiveLimit(q.Limit))
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	sql, args := dialect.ListSpans(spanCols, q)
+	rows, err := s.pool.Query(ctx, sql, args...)
 	out, err := collect(rows, err, readSpan)
 	return out, wrap("query spans", err)
 }
@@ -82,14 +70,8 @@ func (s *Store) QueryEvents(ctx context.Context, q store.EventQuery) ([]store.Ev
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("trace_id", q.TraceID)
-	w.eq("type", q.Type)
-	w.eq("name", q.Name)
-	w.between("timestamp", q.Time)
-	sql := "SELECT " + eventCols + " FROM events" + w.String() +
-		" ORDER BY timestamp DESC, event_id LIMIT " + w.arg(store.EffectiveLimit(q.Limit))
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	sql, args := dialect.ListEvents(eventCols, q)
+	rows, err := s.pool.Query(ctx, sql, args...)
 	out, err := collect(rows, err, readEvent)
 	return out, wrap("query events", err)
 }
@@ -99,13 +81,8 @@ func (s *Store) QueryMetrics(ctx context.Context, q store.MetricQuery) ([]store.
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("name", q.Name)
-	w.between("timestamp", q.Time)
-	w.attributes(q.Attributes, "attributes", "resource")
-	sql := "SELECT " + metricCols + " FROM metrics" + w.String() +
-		" ORDER BY timestamp DESC, metric_id LIMIT " + w.arg(store.EffectiveLimit(q.Limit))
-	rows, err := s.pool.Query(ctx, sql, w.args...)
+	sql, args := dialect.ListMetrics(metricCols, q)
+	rows, err := s.pool.Query(ctx, sql, args...)
 	out, err := collect(rows, err, readMetric)
 	return out, wrap("query metrics", err)
 }

@@ -23,13 +23,10 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 		out, err := s.aggregateRuns(ctx, q)
 		return out, wrap("aggregate", err)
 	}
-	var w where
-	w.eq("name", q.Name)
-	w.between("timestamp", q.Time)
-	w.attributes(q.Attributes, "attributes", "resource")
-	w.add("value IS NOT NULL") // NULL holds NaN
+	w := dialect.Where().AggregateQuery(q)
+	w.Add("value IS NOT NULL") // NULL holds NaN
 	rows, err := s.reader.QueryContext(ctx, "SELECT timestamp, value FROM metrics"+w.String()+
-		" ORDER BY timestamp", w.args...)
+		" ORDER BY timestamp", w.Args()...)
 	if err != nil {
 		return nil, wrap("aggregate", err)
 	}

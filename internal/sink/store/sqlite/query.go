@@ -14,7 +14,7 @@ func (s *Store) QueryTraces(ctx context.Context, q store.TraceQuery) ([]store.Tr
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	query, args := traceListSQL(q)
+	query, args := dialect.ListTraces(traceCols, q)
 	rows, err := s.reader.QueryContext(ctx, query, args...)
 	out, err := collect(rows, err, func(sc scanner) (store.Trace, error) {
 		r, err := readTrace(sc)
@@ -24,19 +24,6 @@ func (s *Store) QueryTraces(ctx context.Context, q store.TraceQuery) ([]store.Tr
 		return r.Trace, nil
 	})
 	return out, wrap("query traces", err)
-}
-
-// traceListSQL is the statement that lists q's traces and its arguments.
-// Listings by status walk idx_traces_status_start_time_trace_id in the
-// listing order (schema 0006).
-func traceListSQL(q store.TraceQuery) (string, []any) {
-	var w where
-	w.eq("status", q.Status)
-	w.eq("name", q.Name)
-	w.between("start_time", q.Time)
-	w.attributes(q.Attributes, "attributes")
-	return "SELECT " + traceCols + " FROM traces" + w.String() + " ORDER BY start_time DESC, trace_id LIMIT ?",
-		append(w.args, store.EffectiveLimit(q.Limit))
 }
 
 // GetTrace reads the trace row, then its spans.
@@ -71,13 +58,8 @@ func (s *Store) QuerySpans(ctx context.Context, q store.SpanQuery) ([]store.Span
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("trace_id", q.TraceID)
-	w.eq("name", q.Name)
-	w.between("start_time", q.Time)
-	w.attributes(q.Attributes, "attributes", "resource")
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+spanCols+" FROM spans"+w.String()+
-		" ORDER BY start_time DESC, span_id LIMIT ?", append(w.args, store.EffectiveLimit(q.Limit))...)
+	query, args := dialect.ListSpans(spanCols, q)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
 	out, err := collect(rows, err, readSpan)
 	return out, wrap("query spans", err)
 }
@@ -90,13 +72,8 @@ func (s *Store) QueryEvents(ctx context.Context, q store.EventQuery) ([]store.Ev
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("trace_id", q.TraceID)
-	w.eq("type", q.Type)
-	w.eq("name", q.Name)
-	w.between("timestamp", q.Time)
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+eventCols+" FROM events"+w.String()+
-		" ORDER BY timestamp DESC, event_id LIMIT ?", append(w.args, store.EffectiveLimit(q.Limit))...)
+	query, args := dialect.ListEvents(eventCols, q)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
 	out, err := collect(rows, err, readEvent)
 	return out, wrap("query events", err)
 }
@@ -106,12 +83,8 @@ func (s *Store) QueryMetrics(ctx context.Context, q store.MetricQuery) ([]store.
 	if err := s.open(ctx); err != nil {
 		return nil, err
 	}
-	var w where
-	w.eq("name", q.Name)
-	w.between("timestamp", q.Time)
-	w.attributes(q.Attributes, "attributes", "resource")
-	rows, err := s.reader.QueryContext(ctx, "SELECT "+metricCols+" FROM metrics"+w.String()+
-		" ORDER BY timestamp DESC, metric_id LIMIT ?", append(w.args, store.EffectiveLimit(q.Limit))...)
+	query, args := dialect.ListMetrics(metricCols, q)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
 	out, err := collect(rows, err, readMetric)
 	return out, wrap("query metrics", err)
 }

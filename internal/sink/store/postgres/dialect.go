@@ -1,0 +1,42 @@
+package postgres
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/sqlquery"
+)
+
+// dialect is how PostgreSQL spells the statements it shares with sqlite:
+// numbered parameters, times as timestamptz, and attribute filters as
+// JSONB containment.
+var dialect = sqlquery.Dialect{
+	Param:     func(n int) string { return "$" + strconv.Itoa(n) },
+	Time:      func(t time.Time) any { return t },
+	Attribute: matchJSON,
+}
+
+// matchJSON tests each typed value m allows with a containment (@>), which
+// the GIN indexes answer; numbers then check the stored text for a decimal
+// point, which attrjson writes on every float and jsonb keeps.
+func matchJSON(w *sqlquery.Where, col, key string, m attrjson.Match) string {
+	contains := func(v any) string {
+		j, _ := attrjson.Marshal(store.Attributes{key: v}) // Scalars always encode.
+		return col + " @> " + w.Arg(string(j)) + "::jsonb"
+	}
+	alts := []string{contains(m.Text)}
+	switch {
+	case m.Bool != nil:
+		alts = append(alts, contains(*m.Bool))
+	case m.Int != nil && m.IntMatchesFloat:
+		alts = append(alts, contains(*m.Int))
+	case m.Int != nil:
+		alts = append(alts, "("+contains(*m.Int)+" AND strpos("+col+" ->> "+w.Arg(key)+", '.') = 0)")
+	case m.Float != nil:
+		alts = append(alts, "("+contains(*m.Float)+" AND strpos("+col+" ->> "+w.Arg(key)+", '.') > 0)")
+	}
+	return strings.Join(alts, " OR ")
+}
