@@ -11,13 +11,19 @@ import (
 )
 
 // dialect is how PostgreSQL spells the statements it shares with sqlite:
-// numbered parameters, times as timestamptz, and attribute filters as
-// JSONB containment.
+// numbered parameters, times as timestamptz, ids cast to the UUID columns
+// they are compared with, and attribute filters as JSONB containment.
 var dialect = sqlquery.Dialect{
 	Param:     func(n int) string { return "$" + strconv.Itoa(n) },
 	Time:      func(t time.Time) any { return t },
+	ID:        func(param string) string { return param + "::uuid" },
+	FirstID:   zeroUUID,
 	Attribute: matchJSON,
 }
+
+// zeroUUID starts a page walk; the all-zero id itself is never a record,
+// because the sink draws ids at random.
+const zeroUUID = "00000000000000000000000000000000"
 
 // matchJSON tests each typed value m allows with a containment (@>), which
 // the GIN indexes answer; numbers then check the stored text for a decimal

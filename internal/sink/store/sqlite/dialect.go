@@ -10,10 +10,13 @@ import (
 
 // dialect is how SQLite spells the statements it shares with postgres:
 // positional parameters, times as the INTEGER Unix nanoseconds the columns
-// hold, and attribute filters through json_each.
+// hold, ids as the text they are stored as (any of which sorts after ""),
+// and attribute filters through json_each.
 var dialect = sqlquery.Dialect{
 	Param:     func(int) string { return "?" },
 	Time:      func(t time.Time) any { return t.UnixNano() },
+	ID:        func(param string) string { return param },
+	FirstID:   "",
 	Attribute: matchJSON,
 }
 

@@ -35,3 +35,28 @@ func (w *Where) list(selectFrom, order string, limit int) (string, []any) {
 	sql += " LIMIT " + w.Arg(store.EffectiveLimit(limit))
 	return sql, w.args
 }
+
+// byTraceID is the statement that reads the rows of table with trace id
+// id, in order when order is set.
+func (d *Dialect) byTraceID(cols, table, id, order string) (string, []any) {
+	w := d.Where()
+	w.Eq("trace_id", id)
+	sql := "SELECT " + cols + " FROM " + table + w.String()
+	if order != "" {
+		sql += " ORDER BY " + order
+	}
+	return sql, w.args
+}
+
+// spanPage is the statement that reads the page of spans after a key, in
+// key order; the key's columns, then the page size, are its parameters.
+func (d *Dialect) spanPage(cols string) string {
+	return "SELECT " + cols + " FROM spans WHERE (trace_id, span_id) > (" + d.ID(d.Param(1)) + ", " + d.Param(2) +
+		") ORDER BY trace_id, span_id LIMIT " + d.Param(3)
+}
+
+// idPage is spanPage for a table keyed by the record id column id.
+func (d *Dialect) idPage(cols, table, id string) string {
+	return "SELECT " + cols + " FROM " + table + " WHERE " + id + " > " + d.ID(d.Param(1)) +
+		" ORDER BY " + id + " LIMIT " + d.Param(2)
+}

@@ -1,7 +1,8 @@
 // Package sqlquery holds what the SQL stores (sqlite, postgres) share of
 // answering queries: the statements, built from a query's filters in a
-// store's Dialect. A filter added to a query type is added here once, for
-// both stores; each store keeps only what its engine spells differently.
+// store's Dialect, and Queries, which runs them through functions the store
+// gives it. A filter added to a query type is added here once, for both
+// stores; each store keeps only what its engine spells differently.
 package sqlquery
 
 import (
@@ -18,6 +19,11 @@ type Dialect struct {
 	Param func(n int) string
 	// Time is the parameter that bounds a time column, in the column's type.
 	Time func(time.Time) any
+	// ID is how a parameter holding a record id is written, given its
+	// placeholder, and FirstID the id that sorts before every stored one:
+	// ReadAll starts its walk by primary key after it.
+	ID      func(param string) string
+	FirstID string
 	// Attribute is the condition that the JSON column col holds key with a
 	// value m matches; it adds its parameters with w.Arg, in the order its
 	// placeholders appear.

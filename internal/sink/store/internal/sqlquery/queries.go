@@ -1,0 +1,110 @@
+package sqlquery
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+)
+
+// Queries implements the query methods of store.Store that the SQL stores
+// answer alike; a store embeds the one New makes for it, so that it has
+// them as its own methods.
+type Queries struct {
+	d                    *Dialect
+	t                    *Tables
+	db                   DB
+	fromRuns, fromPoints Aggregation
+}
+
+// New returns the queries of a store that speaks d, reads records as t
+// says, reaches its database through db and aggregates with fromRuns
+// without an attribute filter, with fromPoints with one.
+func New(d *Dialect, t *Tables, db DB, fromRuns, fromPoints Aggregation) Queries {
+	return Queries{d: d, t: t, db: db, fromRuns: fromRuns, fromPoints: fromPoints}
+}
+
+// QueryTraces lists trace rows, newest first.
+func (q *Queries) QueryTraces(ctx context.Context, tq store.TraceQuery) ([]store.Trace, error) {
+	sql, args := q.d.ListTraces(q.t.Traces.Cols, tq)
+	return run(ctx, q, "query traces", q.t.Traces, sql, args)
+}
+
+// GetTrace reads the trace row, then its spans.
+func (q *Queries) GetTrace(ctx context.Context, traceID string) (*store.TraceDetail, error) {
+	if !store.ValidTraceID(traceID) {
+		return nil, fmt.Errorf("%w: trace id %q is not 32 lowercase hex digits", store.ErrInvalid, traceID)
+	}
+	sql, args := q.d.byTraceID(q.t.Traces.Cols, "traces", traceID, "")
+	traces, err := run(ctx, q, "get trace", q.t.Traces, sql, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(traces) == 0 {
+		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
+	}
+	sql, args = q.d.byTraceID(q.t.Spans.Cols, "spans", traceID, "start_time, span_id")
+	spans, err := collect(ctx, q.db, q.t.Spans.Read, sql, args)
+	if err != nil {
+		return nil, q.wrap("get trace", err)
+	}
+	return &store.TraceDetail{Trace: traces[0], Spans: spans}, nil
+}
+
+// QuerySpans lists spans, newest first.
+func (q *Queries) QuerySpans(ctx context.Context, sq store.SpanQuery) ([]store.Span, error) {
+	if err := store.ValidateQueryTraceID(sq.TraceID); err != nil {
+		return nil, err
+	}
+	sql, args := q.d.ListSpans(q.t.Spans.Cols, sq)
+	return run(ctx, q, "query spans", q.t.Spans, sql, args)
+}
+
+// QueryEvents lists events, newest first.
+func (q *Queries) QueryEvents(ctx context.Context, eq store.EventQuery) ([]store.Event, error) {
+	if err := store.ValidateQueryTraceID(eq.TraceID); err != nil {
+		return nil, err
+	}
+	sql, args := q.d.ListEvents(q.t.Events.Cols, eq)
+	return run(ctx, q, "query events", q.t.Events, sql, args)
+}
+
+// QueryMetrics lists metric points, newest first.
+func (q *Queries) QueryMetrics(ctx context.Context, mq store.MetricQuery) ([]store.Metric, error) {
+	sql, args := q.d.ListMetrics(q.t.Metrics.Cols, mq)
+	return run(ctx, q, "query metrics", q.t.Metrics, sql, args)
+}
+
+// AggregateMetrics answers from the value runs without an attribute
+// filter, and from the matching points with one.
+func (q *Queries) AggregateMetrics(ctx context.Context, aq store.AggregateQuery) ([]store.Aggregate, error) {
+	if err := aq.Validate(); err != nil {
+		return nil, err
+	}
+	if err := q.db.Open(ctx); err != nil {
+		return nil, err
+	}
+	aggregate := q.fromPoints
+	if len(aq.Attributes) == 0 {
+		aggregate = q.fromRuns
+	}
+	out, err := aggregate(ctx, aq)
+	return out, q.wrap("aggregate", err)
+}
+
+// run runs a statement on an open store; what names it in errors.
+func run[T any](ctx context.Context, q *Queries, what string, t Table[T], sql string, args []any) ([]T, error) {
+	if err := q.db.Open(ctx); err != nil {
+		return nil, err
+	}
+	out, err := collect(ctx, q.db, t.Read, sql, args)
+	return out, q.wrap(what, err)
+}
+
+// wrap is the store's Wrap, which a nil error passes through.
+func (q *Queries) wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return q.db.Wrap(what, err)
+}
