@@ -50,8 +50,8 @@ type Aggregation func(ctx context.Context, q store.AggregateQuery) ([]store.Aggr
 
 // collect runs a statement and reads every row with read; it returns an
 // empty, non-nil slice when there is none, as the contract asks.
-func collect[T any](ctx context.Context, db DB, read func(Scanner) (T, error), sql string, args []any) ([]T, error) {
-	rows, err := db.Query(ctx, sql, args...)
+func collect[T any](ctx context.Context, db DB, read func(Scanner) (T, error), st Statement) ([]T, error) {
+	rows, err := db.Query(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, err
 	}

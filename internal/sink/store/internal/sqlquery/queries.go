@@ -26,8 +26,7 @@ func New(d *Dialect, t *Tables, db DB, fromRuns, fromPoints Aggregation) Queries
 
 // QueryTraces lists trace rows, newest first.
 func (q *Queries) QueryTraces(ctx context.Context, tq store.TraceQuery) ([]store.Trace, error) {
-	sql, args := q.d.ListTraces(q.t.Traces.Cols, tq)
-	return run(ctx, q, "query traces", q.t.Traces, sql, args)
+	return run(ctx, q, "query traces", q.t.Traces, q.d.ListTraces(q.t.Traces.Cols, tq))
 }
 
 // GetTrace reads the trace row, then its spans.
@@ -35,16 +34,14 @@ func (q *Queries) GetTrace(ctx context.Context, traceID string) (*store.TraceDet
 	if !store.ValidTraceID(traceID) {
 		return nil, fmt.Errorf("%w: trace id %q is not 32 lowercase hex digits", store.ErrInvalid, traceID)
 	}
-	sql, args := q.d.byTraceID(q.t.Traces.Cols, "traces", traceID, "")
-	traces, err := run(ctx, q, "get trace", q.t.Traces, sql, args)
+	traces, err := run(ctx, q, "get trace", q.t.Traces, q.d.byTraceID(q.t.Traces.Cols, "traces", traceID, ""))
 	if err != nil {
 		return nil, err
 	}
 	if len(traces) == 0 {
 		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
 	}
-	sql, args = q.d.byTraceID(q.t.Spans.Cols, "spans", traceID, "start_time, span_id")
-	spans, err := collect(ctx, q.db, q.t.Spans.Read, sql, args)
+	spans, err := collect(ctx, q.db, q.t.Spans.Read, q.d.byTraceID(q.t.Spans.Cols, "spans", traceID, "start_time, span_id"))
 	if err != nil {
 		return nil, q.wrap("get trace", err)
 	}
@@ -56,8 +53,7 @@ func (q *Queries) QuerySpans(ctx context.Context, sq store.SpanQuery) ([]store.S
 	if err := store.ValidateQueryTraceID(sq.TraceID); err != nil {
 		return nil, err
 	}
-	sql, args := q.d.ListSpans(q.t.Spans.Cols, sq)
-	return run(ctx, q, "query spans", q.t.Spans, sql, args)
+	return run(ctx, q, "query spans", q.t.Spans, q.d.ListSpans(q.t.Spans.Cols, sq))
 }
 
 // QueryEvents lists events, newest first.
@@ -65,14 +61,12 @@ func (q *Queries) QueryEvents(ctx context.Context, eq store.EventQuery) ([]store
 	if err := store.ValidateQueryTraceID(eq.TraceID); err != nil {
 		return nil, err
 	}
-	sql, args := q.d.ListEvents(q.t.Events.Cols, eq)
-	return run(ctx, q, "query events", q.t.Events, sql, args)
+	return run(ctx, q, "query events", q.t.Events, q.d.ListEvents(q.t.Events.Cols, eq))
 }
 
 // QueryMetrics lists metric points, newest first.
 func (q *Queries) QueryMetrics(ctx context.Context, mq store.MetricQuery) ([]store.Metric, error) {
-	sql, args := q.d.ListMetrics(q.t.Metrics.Cols, mq)
-	return run(ctx, q, "query metrics", q.t.Metrics, sql, args)
+	return run(ctx, q, "query metrics", q.t.Metrics, q.d.ListMetrics(q.t.Metrics.Cols, mq))
 }
 
 // AggregateMetrics answers from the value runs without an attribute
@@ -93,11 +87,11 @@ func (q *Queries) AggregateMetrics(ctx context.Context, aq store.AggregateQuery)
 }
 
 // run runs a statement on an open store; what names it in errors.
-func run[T any](ctx context.Context, q *Queries, what string, t Table[T], sql string, args []any) ([]T, error) {
+func run[T any](ctx context.Context, q *Queries, what string, t Table[T], st Statement) ([]T, error) {
 	if err := q.db.Open(ctx); err != nil {
 		return nil, err
 	}
-	out, err := collect(ctx, q.db, t.Read, sql, args)
+	out, err := collect(ctx, q.db, t.Read, st)
 	return out, q.wrap(what, err)
 }
 

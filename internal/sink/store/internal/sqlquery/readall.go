@@ -50,7 +50,7 @@ type keyWalk[T any] struct {
 func (k keyWalk[T]) run(ctx context.Context, q *Queries, size int, fn func(*store.Batch) error) error {
 	after := k.first
 	for {
-		page, err := collect(ctx, q.db, k.table.Read, k.page, append(after, size))
+		page, err := collect(ctx, q.db, k.table.Read, Statement{k.page, append(after, size)})
 		if err != nil {
 			return q.wrap("read all", err)
 		}

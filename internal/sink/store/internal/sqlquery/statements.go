@@ -2,50 +2,53 @@ package sqlquery
 
 import "github.com/spark-dev/telemetry-operator/internal/sink/store"
 
-// ListTraces is the statement that lists q's traces reading cols, and its
-// parameters. Its order is that of SQLite's indexes on (start_time DESC,
+// Statement is a statement's text and its parameters, in placeholder order.
+type Statement struct {
+	SQL  string
+	Args []any
+}
+
+// ListTraces is the statement that lists q's traces reading cols. Its
+// order is that of SQLite's indexes on (start_time DESC,
 // trace_id) and (status, start_time DESC, trace_id), so that a listing
 // walks one and stops at the limit instead of sorting every match.
-func (d *Dialect) ListTraces(cols string, q store.TraceQuery) (string, []any) {
+func (d *Dialect) ListTraces(cols string, q store.TraceQuery) Statement {
 	return d.Where().TraceQuery(q).list("SELECT "+cols+" FROM traces", "start_time DESC, trace_id", q.Limit)
 }
 
-// ListSpans is the statement that lists q's spans reading cols, and its
-// parameters.
-func (d *Dialect) ListSpans(cols string, q store.SpanQuery) (string, []any) {
+// ListSpans is the statement that lists q's spans reading cols.
+func (d *Dialect) ListSpans(cols string, q store.SpanQuery) Statement {
 	return d.Where().SpanQuery(q).list("SELECT "+cols+" FROM spans", "start_time DESC, span_id", q.Limit)
 }
 
-// ListEvents is the statement that lists q's events reading cols, and its
-// parameters.
-func (d *Dialect) ListEvents(cols string, q store.EventQuery) (string, []any) {
+// ListEvents is the statement that lists q's events reading cols.
+func (d *Dialect) ListEvents(cols string, q store.EventQuery) Statement {
 	return d.Where().EventQuery(q).list("SELECT "+cols+" FROM events", "timestamp DESC, event_id", q.Limit)
 }
 
-// ListMetrics is the statement that lists q's metric points reading cols,
-// and its parameters.
-func (d *Dialect) ListMetrics(cols string, q store.MetricQuery) (string, []any) {
+// ListMetrics is the statement that lists q's metric points reading cols.
+func (d *Dialect) ListMetrics(cols string, q store.MetricQuery) Statement {
 	return d.Where().MetricQuery(q).list("SELECT "+cols+" FROM metrics", "timestamp DESC, metric_id", q.Limit)
 }
 
 // list completes a listing with the clause, its order and the effective
 // limit, which is the last parameter.
-func (w *Where) list(selectFrom, order string, limit int) (string, []any) {
+func (w *Where) list(selectFrom, order string, limit int) Statement {
 	sql := selectFrom + w.String() + " ORDER BY " + order
 	sql += " LIMIT " + w.Arg(store.EffectiveLimit(limit))
-	return sql, w.args
+	return Statement{sql, w.args}
 }
 
 // byTraceID is the statement that reads the rows of table with trace id
 // id, in order when order is set.
-func (d *Dialect) byTraceID(cols, table, id, order string) (string, []any) {
+func (d *Dialect) byTraceID(cols, table, id, order string) Statement {
 	w := d.Where()
 	w.Eq("trace_id", id)
 	sql := "SELECT " + cols + " FROM " + table + w.String()
 	if order != "" {
 		sql += " ORDER BY " + order
 	}
-	return sql, w.args
+	return Statement{sql, w.args}
 }
 
 // spanPage is the statement that reads the page of spans after a key, in
