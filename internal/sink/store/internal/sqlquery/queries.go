@@ -15,13 +15,18 @@ type Queries struct {
 	t                    *Tables
 	db                   DB
 	fromRuns, fromPoints Aggregation
+	// GetTrace's statements depend on the trace id only through their
+	// parameter, so they are written once.
+	traceByID, spansByTraceID string
 }
 
 // New returns the queries of a store that speaks d, reads records as t
 // says, reaches its database through db and aggregates with fromRuns
 // without an attribute filter, with fromPoints with one.
 func New(d *Dialect, t *Tables, db DB, fromRuns, fromPoints Aggregation) Queries {
-	return Queries{d: d, t: t, db: db, fromRuns: fromRuns, fromPoints: fromPoints}
+	return Queries{d: d, t: t, db: db, fromRuns: fromRuns, fromPoints: fromPoints,
+		traceByID:      d.byTraceID(t.Traces.Cols, "traces", ""),
+		spansByTraceID: d.byTraceID(t.Spans.Cols, "spans", "start_time, span_id")}
 }
 
 // QueryTraces lists trace rows, newest first.
@@ -34,14 +39,14 @@ func (q *Queries) GetTrace(ctx context.Context, traceID string) (*store.TraceDet
 	if !store.ValidTraceID(traceID) {
 		return nil, fmt.Errorf("%w: trace id %q is not 32 lowercase hex digits", store.ErrInvalid, traceID)
 	}
-	traces, err := run(ctx, q, "get trace", q.t.Traces, q.d.byTraceID(q.t.Traces.Cols, "traces", traceID, ""))
+	traces, err := run(ctx, q, "get trace", q.t.Traces, Statement{q.traceByID, []any{traceID}})
 	if err != nil {
 		return nil, err
 	}
 	if len(traces) == 0 {
 		return nil, fmt.Errorf("trace %s: %w", traceID, store.ErrNotFound)
 	}
-	spans, err := collect(ctx, q.db, q.t.Spans.Read, q.d.byTraceID(q.t.Spans.Cols, "spans", traceID, "start_time, span_id"))
+	spans, err := collect(ctx, q.db, q.t.Spans.Read, Statement{q.spansByTraceID, []any{traceID}})
 	if err != nil {
 		return nil, q.wrap("get trace", err)
 	}

@@ -39,16 +39,14 @@ func (w *Where) list(selectFrom, order string, limit int) Statement {
 	return Statement{sql, w.args}
 }
 
-// byTraceID is the statement that reads the rows of table with trace id
-// id, in order when order is set.
-func (d *Dialect) byTraceID(cols, table, id, order string) Statement {
-	w := d.Where()
-	w.Eq("trace_id", id)
-	sql := "SELECT " + cols + " FROM " + table + w.String()
+// byTraceID is the text of the statement that reads the rows of table
+// whose trace id is its one parameter, in order when order is set.
+func (d *Dialect) byTraceID(cols, table, order string) string {
+	sql := "SELECT " + cols + " FROM " + table + " WHERE trace_id = " + d.Param(1)
 	if order != "" {
 		sql += " ORDER BY " + order
 	}
-	return Statement{sql, w.args}
+	return sql
 }
 
 // spanPage is the statement that reads the page of spans after a key, in
