@@ -9,9 +9,9 @@ type Statement struct {
 }
 
 // ListTraces is the statement that lists q's traces reading cols. Its
-// order is that of SQLite's indexes on (start_time DESC,
-// trace_id) and (status, start_time DESC, trace_id), so that a listing
-// walks one and stops at the limit instead of sorting every match.
+// order is that of SQLite's indexes on (start_time DESC, trace_id) and
+// (status, start_time DESC, trace_id), so that a listing walks one and
+// stops at the limit instead of sorting every match.
 func (d *Dialect) ListTraces(cols string, q store.TraceQuery) Statement {
 	return d.Where().TraceQuery(q).list("SELECT "+cols+" FROM traces", "start_time DESC, trace_id", q.Limit)
 }
