@@ -30,6 +30,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/sqlquery"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -59,8 +60,10 @@ var (
 	pruneSQL         = mustSQL("prune")
 )
 
-// Store keeps records in PostgreSQL.
+// Store keeps records in PostgreSQL. The queries are those the SQL stores
+// share (sqlquery), run on the pool.
 type Store struct {
+	sqlquery.Queries
 	pool       *pgxpool.Pool
 	compaction compaction
 	closed     atomic.Bool
@@ -91,7 +94,10 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	s := &Store{pool: pool}
+	s.Queries = sqlquery.New(&dialect, &tables, sqlquery.DB{Open: s.open, Query: s.query, Wrap: wrap},
+		s.aggregateRuns, s.aggregatePoints)
+	return s, nil
 }
 
 // maxWriters bounds WriteParallelism: past a few concurrent COPY

@@ -16,15 +16,15 @@ import (
 func (s *Store) aggregateRuns(ctx context.Context, q store.AggregateQuery) ([]store.Aggregate, error) {
 	from, to := valueruns.Bounds(q.Time, time.Microsecond)
 	lo, hi := valueruns.Overlap(from, to)
-	var w where
-	w.eq("name", q.Name)
+	w := dialect.Where()
+	w.Eq("name", q.Name)
 	if lo != math.MinInt64 {
-		w.conds = append(w.conds, "bucket_start >= "+w.arg(time.Unix(0, lo)))
+		w.Add("bucket_start >= " + w.Arg(time.Unix(0, lo)))
 	}
 	if hi != math.MaxInt64 {
-		w.conds = append(w.conds, "bucket_start < "+w.arg(time.Unix(0, hi)))
+		w.Add("bucket_start < " + w.Arg(time.Unix(0, hi)))
 	}
-	rows, err := s.pool.Query(ctx, "SELECT points FROM metric_runs"+w.String(), w.args...)
+	rows, err := s.pool.Query(ctx, "SELECT points FROM metric_runs"+w.String(), w.Args()...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"encoding/hex"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/sqlquery"
 )
 
 // Column lists in the order the read functions scan them.
@@ -18,6 +20,14 @@ const (
 	eventCols  = "event_id, trace_id, COALESCE(span_id, ''), type, name, timestamp, attributes, resource"
 	metricCols = "metric_id, trace_id, name, value, unit, aggregation_type, timestamp, attributes, resource"
 )
+
+// tables pairs each column list with the function that reads it.
+var tables = sqlquery.Tables{
+	Traces:  sqlquery.Table[store.Trace]{Cols: traceCols, Read: readTrace},
+	Spans:   sqlquery.Table[store.Span]{Cols: spanCols, Read: readSpan},
+	Events:  sqlquery.Table[store.Event]{Cols: eventCols, Read: readEvent},
+	Metrics: sqlquery.Table[store.Metric]{Cols: metricCols, Read: readMetric},
+}
 
 // uuidHex is the contract's form of a UUID column: 32 hex digits, or empty
 // for NULL.
@@ -30,7 +40,7 @@ func uuidHex(u pgtype.UUID) string {
 
 func utc(t *time.Time) { *t = t.UTC() }
 
-func readTrace(row pgx.CollectableRow) (store.Trace, error) {
+func readTrace(row sqlquery.Scanner) (store.Trace, error) {
 	var t store.Trace
 	var id pgtype.UUID
 	var attrs []byte
@@ -45,7 +55,7 @@ func readTrace(row pgx.CollectableRow) (store.Trace, error) {
 	return t, err
 }
 
-func readSpan(row pgx.CollectableRow) (store.Span, error) {
+func readSpan(row sqlquery.Scanner) (store.Span, error) {
 	var sp store.Span
 	var tid pgtype.UUID
 	var attrs, res []byte
@@ -60,7 +70,7 @@ func readSpan(row pgx.CollectableRow) (store.Span, error) {
 	return sp, attrjson.UnmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
 }
 
-func readEvent(row pgx.CollectableRow) (store.Event, error) {
+func readEvent(row sqlquery.Scanner) (store.Event, error) {
 	var e store.Event
 	var id, tid pgtype.UUID
 	var attrs, res []byte
@@ -72,7 +82,7 @@ func readEvent(row pgx.CollectableRow) (store.Event, error) {
 	return e, attrjson.UnmarshalPair(attrs, res, &e.Attributes, &e.Resource)
 }
 
-func readMetric(row pgx.CollectableRow) (store.Metric, error) {
+func readMetric(row sqlquery.Scanner) (store.Metric, error) {
 	var m store.Metric
 	var id, tid pgtype.UUID
 	var attrs, res []byte
@@ -96,4 +106,22 @@ func collect[T any](rows pgx.Rows, err error, read pgx.RowToFunc[T]) ([]T, error
 		out = []T{}
 	}
 	return out, err
+}
+
+// query runs a statement on the pool.
+func (s *Store) query(ctx context.Context, sql string, args ...any) (sqlquery.Rows, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgxRows{rows}, nil
+}
+
+// pgxRows are pgx's rows as sqlquery reads them: pgx reports errors
+// through Err, and its Close returns nothing.
+type pgxRows struct{ pgx.Rows }
+
+func (r pgxRows) Close() error {
+	r.Rows.Close()
+	return nil
 }

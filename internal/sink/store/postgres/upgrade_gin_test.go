@@ -57,7 +57,7 @@ func TestOpeningAVersion3DatabaseKeepsAttributeFiltersIndexed(t *testing.T) {
 		}
 	}
 	// With sequential scans priced out, a containment filter of the shape
-	// where.go builds must have an index to use.
+	// dialect.go builds must have an index to use.
 	for col, index := range map[string]string{"attributes": "idx_spans_attributes", "resource": "idx_spans_resource"} {
 		plan := explain(t, conn, "SELECT span_id FROM spans WHERE "+col+` @> '{"k": "v"}'::jsonb`)
 		if !strings.Contains(plan, index) {

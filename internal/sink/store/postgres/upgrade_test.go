@@ -2,21 +2,17 @@ package postgres_test
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spark-dev/telemetry-operator/internal/pgtest"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/postgres"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/storetest"
 )
 
 // insertPoints inserts points as a sink of version 2 does: straight into
@@ -52,18 +48,9 @@ func createVersion(t *testing.T, url string, version int) *pgx.Conn {
 		"applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"); err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob("schema/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(files)
-	for i, f := range files[:version] {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(t.Context(), string(body)); err != nil {
-			t.Fatalf("%s: %v", f, err)
+	for i, body := range storetest.SchemaFiles(t, version) {
+		if _, err := conn.Exec(t.Context(), body); err != nil {
+			t.Fatalf("schema file %d: %v", i+1, err)
 		}
 		if _, err := conn.Exec(t.Context(), "INSERT INTO schema_version (version) VALUES ($1)", i+1); err != nil {
 			t.Fatal(err)
@@ -72,25 +59,21 @@ func createVersion(t *testing.T, url string, version int) *pgx.Conn {
 	return conn
 }
 
-func upgradePoint(n int, name string, v float64, sec float64) store.Metric {
-	return store.Metric{MetricID: fmt.Sprintf("%032x", n), Name: name, Value: v, AggregationType: store.AggregationGauge,
-		Timestamp: time.Unix(1_700_000_040, 0).Add(time.Duration(sec * float64(time.Second))).UTC()}
-}
-
 func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	url := pgtest.NewDatabase(t)
 	old := make([]store.Metric, 0, 1202)
 	for i := range 1200 {
-		old = append(old, upgradePoint(i+1, "latency", float64(i*31%97), float64(i)*0.1))
+		old = append(old, storetest.RunPoint(i+1, "latency", float64(i*31%97), float64(i)*0.1))
 	}
-	createVersion2(t, url, append(old, upgradePoint(5000, "latency", math.NaN(), 3), upgradePoint(5001, "other", 5, 10)))
+	createVersion2(t, url, append(old, storetest.RunPoint(5000, "latency", math.NaN(), 3),
+		storetest.RunPoint(5001, "other", 5, 10)))
 
 	s, err := postgres.Open(t.Context(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = s.Close() }()
-	late := []store.Metric{upgradePoint(6000, "latency", 1000, 100), upgradePoint(6001, "latency", -4, 200)}
+	late := []store.Metric{storetest.RunPoint(6000, "latency", 1000, 100), storetest.RunPoint(6001, "latency", -4, 200)}
 	// A point written after the upgrade, and an old one written again,
 	// count once each; so does a point that a sink of version 2, still
 	// running beside this one, writes.
@@ -105,15 +88,7 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	insertPoints(t, conn, []store.Metric{late[1], old[9]})
 
 	kept := append(slices.Clone(old), late...)
-	for _, step := range []time.Duration{0, time.Minute, 45 * time.Second} {
-		got, err := s.AggregateMetrics(t.Context(), store.AggregateQuery{Name: "latency", Step: step})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := cmp.Diff(summarize(kept, step), got, cmpopts.EquateApprox(1e-12, 0)); d != "" {
-			t.Errorf("step %v: aggregates (-want +got):\n%s", step, d)
-		}
-	}
+	storetest.CheckLatencyAggregates(t, s, kept, "", 0, time.Minute, 45*time.Second)
 	// 1200 points 0.1 s apart fill minutes 0 and 1, 600 each: two runs per
 	// minute (of 500 points at most); the write after the upgrade adds one
 	// run, the old sink's insert another.
@@ -124,26 +99,4 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	if runs != 6 {
 		t.Errorf("%d runs of latency, want 6", runs)
 	}
-}
-
-// summarize aggregates points in time order the way the contract defines.
-func summarize(points []store.Metric, step time.Duration) []store.Aggregate {
-	sorted := slices.Clone(points)
-	slices.SortFunc(sorted, func(a, b store.Metric) int { return a.Timestamp.Compare(b.Timestamp) })
-	var out []store.Aggregate
-	var values []float64
-	for i, m := range sorted {
-		values = append(values, m.Value)
-		b := store.BucketStart(m.Timestamp.UnixNano(), step)
-		if i+1 < len(sorted) && store.BucketStart(sorted[i+1].Timestamp.UnixNano(), step) == b {
-			continue
-		}
-		start := time.Unix(0, b).UTC()
-		if step == 0 {
-			start = sorted[0].Timestamp
-		}
-		out = append(out, store.Summarize(start, values))
-		values = nil
-	}
-	return out
 }

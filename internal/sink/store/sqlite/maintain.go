@@ -2,36 +2,20 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// AggregateMetrics computes in Go, since SQLite has no percentile_cont:
-// from the value runs without an attribute filter, else from the matching
-// points read in time order.
-func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([]store.Aggregate, error) {
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.open(ctx); err != nil {
-		return nil, err
-	}
-	if len(q.Attributes) == 0 {
-		out, err := s.aggregateRuns(ctx, q)
-		return out, wrap("aggregate", err)
-	}
-	var w where
-	w.eq("name", q.Name)
-	w.between("timestamp", q.Time)
-	w.attributes(q.Attributes, "attributes", "resource")
-	w.add("value IS NOT NULL") // NULL holds NaN
+// aggregatePoints aggregates the points that match the attribute filter
+// in Go, since SQLite has no percentile_cont, reading them in time order.
+func (s *Store) aggregatePoints(ctx context.Context, q store.AggregateQuery) ([]store.Aggregate, error) {
+	w := dialect.Where().AggregateQuery(q)
+	w.Add("value IS NOT NULL") // NULL holds NaN
 	rows, err := s.reader.QueryContext(ctx, "SELECT timestamp, value FROM metrics"+w.String()+
-		" ORDER BY timestamp", w.args...)
+		" ORDER BY timestamp", w.Args()...)
 	if err != nil {
-		return nil, wrap("aggregate", err)
+		return nil, err
 	}
 	defer func() { _ = rows.Close() }()
 	out := []store.Aggregate{}
@@ -41,7 +25,7 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 		var ts int64
 		var v float64
 		if err := rows.Scan(&ts, &v); err != nil {
-			return nil, wrap("aggregate", err)
+			return nil, err
 		}
 		if b := store.BucketStart(ts, q.Step); len(values) == 0 || b != bucket {
 			out = flush(out, q.Step, bucket, first, values)
@@ -49,7 +33,7 @@ func (s *Store) AggregateMetrics(ctx context.Context, q store.AggregateQuery) ([
 		}
 		values = append(values, v)
 	}
-	return flush(out, q.Step, bucket, first, values), wrap("aggregate", rows.Err())
+	return flush(out, q.Step, bucket, first, values), rows.Err()
 }
 
 // flush appends the bucket just completed; with no step, its start is the
@@ -101,49 +85,4 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 		return store.PruneResult{}, wrap("prune", err)
 	}
 	return r, wrap("prune", tx.Commit())
-}
-
-// ReadAll pages through each table by primary key, so no cursor stays open
-// while fn runs.
-func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch) error) error {
-	if batchSize <= 0 {
-		return fmt.Errorf("%w: batch size %d", store.ErrInvalid, batchSize)
-	}
-	if err := s.open(ctx); err != nil {
-		return err
-	}
-	err := pages(ctx, s.reader, "SELECT "+spanCols+" FROM spans WHERE (trace_id, span_id) > (?, ?) ORDER BY trace_id, span_id LIMIT ?",
-		batchSize, []any{"", ""}, readSpan, func(sp *store.Span) []any { return []any{sp.TraceID, sp.SpanID} },
-		func(p []store.Span) error { return fn(&store.Batch{Spans: p}) })
-	if err == nil {
-		err = pages(ctx, s.reader, "SELECT "+eventCols+" FROM events WHERE event_id > ? ORDER BY event_id LIMIT ?",
-			batchSize, []any{""}, readEvent, func(e *store.Event) []any { return []any{e.EventID} },
-			func(p []store.Event) error { return fn(&store.Batch{Events: p}) })
-	}
-	if err == nil {
-		err = pages(ctx, s.reader, "SELECT "+metricCols+" FROM metrics WHERE metric_id > ? ORDER BY metric_id LIMIT ?",
-			batchSize, []any{""}, readMetric, func(m *store.Metric) []any { return []any{m.MetricID} },
-			func(p []store.Metric) error { return fn(&store.Batch{Metrics: p}) })
-	}
-	return err
-}
-
-// pages runs query, whose placeholders are a key and a limit, from the key
-// after on, then each time after the key of the last record it read.
-func pages[T any](ctx context.Context, db *sql.DB, query string, size int, after []any,
-	read func(scanner) (T, error), key func(*T) []any, emit func([]T) error) error {
-	for {
-		rows, err := db.QueryContext(ctx, query, append(after, size)...)
-		page, err := collect(rows, err, read)
-		if err != nil {
-			return wrap("read all", err)
-		}
-		if len(page) == 0 {
-			return nil
-		}
-		if err := emit(page); err != nil {
-			return err
-		}
-		after = key(&page[len(page)-1])
-	}
 }

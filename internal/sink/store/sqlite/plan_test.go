@@ -26,8 +26,8 @@ func TestTraceListingsReadAnIndexInListingOrder(t *testing.T) {
 		"by name in a time range": {Limit: 10, Name: "request",
 			Time: store.TimeRange{From: time.Unix(1_700_000_000, 0), To: time.Unix(1_700_000_600, 0)}},
 	} {
-		query, args := traceListSQL(q)
-		rows, err := s.reader.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+		st := dialect.ListTraces(traceCols, q)
+		rows, err := s.reader.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+st.SQL, st.Args...)
 		if err != nil {
 			t.Fatal(err)
 		}

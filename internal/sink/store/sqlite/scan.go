@@ -1,12 +1,14 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"math"
 	"time"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/attrjson"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/sqlquery"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/tracerow"
 )
 
@@ -19,7 +21,15 @@ const (
 	metricCols = "metric_id, COALESCE(trace_id, ''), name, value, unit, aggregation_type, timestamp, attributes, resource"
 )
 
-type scanner interface{ Scan(dest ...any) error }
+// tables pairs each column list with the function that reads it.
+var tables = sqlquery.Tables{
+	Traces:  sqlquery.Table[store.Trace]{Cols: traceCols, Read: readListedTrace},
+	Spans:   sqlquery.Table[store.Span]{Cols: spanCols, Read: readSpan},
+	Events:  sqlquery.Table[store.Event]{Cols: eventCols, Read: readEvent},
+	Metrics: sqlquery.Table[store.Metric]{Cols: metricCols, Read: readMetric},
+}
+
+type scanner = sqlquery.Scanner
 
 func ns(v int64) time.Time { return time.Unix(0, v).UTC() }
 
@@ -79,20 +89,21 @@ func readMetric(sc scanner) (store.Metric, error) {
 	return m, attrjson.UnmarshalPair(attrs, res, &m.Attributes, &m.Resource)
 }
 
-// collect reads every row with read; it returns an empty, non-nil slice
-// when there is none, as the contract asks.
-func collect[T any](rows *sql.Rows, err error, read func(scanner) (T, error)) ([]T, error) {
+// readListedTrace reads a trace row without what only the writer needs.
+func readListedTrace(sc scanner) (store.Trace, error) {
+	r, err := readTrace(sc)
+	if err != nil {
+		return store.Trace{}, err
+	}
+	return r.Trace, nil
+}
+
+// query runs a statement on the reading pool, which WAL lets read while
+// a write is under way.
+func (s *Store) query(ctx context.Context, query string, args ...any) (sqlquery.Rows, error) {
+	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = rows.Close() }()
-	out := []T{}
-	for rows.Next() {
-		v, err := read(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return rows, nil
 }

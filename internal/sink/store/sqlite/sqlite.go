@@ -22,6 +22,7 @@ import (
 	_ "modernc.org/sqlite" // Registers the "sqlite" driver.
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
+	"github.com/spark-dev/telemetry-operator/internal/sink/store/internal/sqlquery"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -46,8 +47,10 @@ var schemaFS embed.FS
 // migrations, compaction and pruning use a database/sql pool of one
 // connection. writeMu serialises the write transactions of both, so they
 // queue in Go instead of failing with SQLITE_BUSY; reads use their own
-// pool and, thanks to WAL, never wait for a write.
+// pool and, thanks to WAL, never wait for a write. The queries are those
+// the SQL stores share (sqlquery), run on the reading pool.
 type Store struct {
+	sqlquery.Queries
 	writeMu    sync.Mutex
 	batches    *conn      // the batch writer's connection
 	stmts      statements // prepared on batches
@@ -84,6 +87,8 @@ func Open(ctx context.Context, path string, busyTimeout time.Duration) (*Store, 
 	q := url.Values{"_txlock": {"immediate"}, "_pragma": pragmas}
 	file := "file:" + (&url.URL{Path: path}).EscapedPath() + "?"
 	s := &Store{}
+	s.Queries = sqlquery.New(&dialect, &tables, sqlquery.DB{Open: s.open, Query: s.query, Wrap: wrap},
+		s.aggregateRuns, s.aggregatePoints)
 	var err error
 	if s.writer, err = sql.Open("sqlite", file+q.Encode()); err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -202,4 +207,11 @@ func (s *Store) open(ctx context.Context) error {
 		return fmt.Errorf("sqlite: %w", store.ErrClosed)
 	}
 	return ctx.Err()
+}
+
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("sqlite: %s: %w", what, err)
 }

@@ -4,14 +4,10 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store/sqlite"
@@ -26,18 +22,9 @@ func createVersion(t *testing.T, path string, version int) *sql.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob("schema/*.sql")
-	if err != nil || len(files) < version {
-		t.Fatalf("schema files %v: %v", files, err)
-	}
-	slices.Sort(files)
-	for _, f := range files[:version] {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := db.Exec(string(body)); err != nil {
-			t.Fatalf("%s: %v", f, err)
+	for i, body := range storetest.SchemaFiles(t, version) {
+		if _, err := db.Exec(body); err != nil {
+			t.Fatalf("schema file %d: %v", i+1, err)
 		}
 	}
 	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
@@ -67,19 +54,13 @@ func createVersion2(t *testing.T, path string, points []store.Metric) {
 	}
 }
 
-func upgradePoint(n int, name string, v float64, sec float64) store.Metric {
-	return store.Metric{MetricID: fmt.Sprintf("%032x", n), Name: name, Value: v, AggregationType: store.AggregationGauge,
-		Timestamp:  time.Unix(1_700_000_040, 0).Add(time.Duration(sec * float64(time.Second))).UTC(),
-		Attributes: store.Attributes{}}
-}
-
 func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v2.db")
 	old := make([]store.Metric, 0, 502)
 	for i := range 500 {
-		old = append(old, upgradePoint(i+1, "latency", float64(i*31%97), float64(i)*0.7))
+		old = append(old, storetest.RunPoint(i+1, "latency", float64(i*31%97), float64(i)*0.7))
 	}
-	old = append(old, upgradePoint(1000, "latency", math.NaN(), 3), upgradePoint(1001, "other", 5, 10))
+	old = append(old, storetest.RunPoint(1000, "latency", math.NaN(), 3), storetest.RunPoint(1001, "other", 5, 10))
 	createVersion2(t, path, old)
 
 	s, err := sqlite.Open(t.Context(), path, time.Second)
@@ -90,19 +71,11 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	// A point written after the upgrade, and an old one written again,
 	// count once each.
 	if err := s.Write(t.Context(), &store.Batch{Metrics: []store.Metric{
-		upgradePoint(2000, "latency", 1000, 100), old[7]}}); err != nil {
+		storetest.RunPoint(2000, "latency", 1000, 100), old[7]}}); err != nil {
 		t.Fatal(err)
 	}
-	kept := append(old[:500:500], upgradePoint(2000, "latency", 1000, 100))
-	for _, step := range []time.Duration{0, time.Minute, 45 * time.Second} {
-		got, err := s.AggregateMetrics(t.Context(), store.AggregateQuery{Name: "latency", Step: step})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := cmp.Diff(summarize(kept, step), got, cmpopts.EquateApprox(1e-12, 0)); d != "" {
-			t.Errorf("step %v: aggregates (-want +got):\n%s", step, d)
-		}
-	}
+	kept := append(old[:500:500], storetest.RunPoint(2000, "latency", 1000, 100))
+	storetest.CheckLatencyAggregates(t, s, kept, "", 0, time.Minute, 45*time.Second)
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		t.Fatal(err)
@@ -120,28 +93,6 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	if version != 6 || runs != 7 {
 		t.Errorf("user_version %d with %d runs of latency; want 6 and 7", version, runs)
 	}
-}
-
-// summarize aggregates points in time order the way the contract defines.
-func summarize(points []store.Metric, step time.Duration) []store.Aggregate {
-	sorted := slices.Clone(points)
-	slices.SortFunc(sorted, func(a, b store.Metric) int { return a.Timestamp.Compare(b.Timestamp) })
-	var out []store.Aggregate
-	var values []float64
-	for i, m := range sorted {
-		values = append(values, m.Value)
-		b := store.BucketStart(m.Timestamp.UnixNano(), step)
-		if i+1 < len(sorted) && store.BucketStart(sorted[i+1].Timestamp.UnixNano(), step) == b {
-			continue
-		}
-		start := time.Unix(0, b).UTC()
-		if step == 0 {
-			start = sorted[0].Timestamp
-		}
-		out = append(out, store.Summarize(start, values))
-		values = nil
-	}
-	return out
 }
 
 // Version 4 keys spans by (trace_id, span_id): spans that version 3 stored

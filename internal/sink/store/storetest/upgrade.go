@@ -2,6 +2,9 @@ package storetest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -57,4 +60,25 @@ func CheckSpansKeyedByTrace(t *testing.T, s store.Store, old []store.Span) {
 	if len(read) != 31 {
 		t.Errorf("ReadAll read %d spans, want 31", len(read))
 	}
+}
+
+// SchemaFiles reads the schema files that make version n of the store
+// under test: the first n of schema/*.sql in its package directory, where
+// go test runs its tests, in order.
+func SchemaFiles(t *testing.T, n int) []string {
+	t.Helper()
+	files, err := filepath.Glob("schema/*.sql")
+	if err != nil || len(files) < n {
+		t.Fatalf("schema files %v: %v", files, err)
+	}
+	slices.Sort(files)
+	bodies := make([]string, 0, n)
+	for _, f := range files[:n] {
+		body, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies = append(bodies, string(body))
+	}
+	return bodies
 }
