@@ -19,6 +19,7 @@ var dialect = sqlquery.Dialect{
 	ID:        func(param string) string { return param + "::uuid" },
 	FirstID:   zeroUUID,
 	Attribute: matchJSON,
+	Text:      func(s string) any { return text(s) },
 }
 
 // zeroUUID starts a page walk; the all-zero id itself is never a record,
@@ -27,7 +28,8 @@ const zeroUUID = "00000000000000000000000000000000"
 
 // matchJSON tests each typed value m allows with a containment (@>), which
 // the GIN indexes answer; numbers then check the stored text for a decimal
-// point, which attrjson writes on every float and jsonb keeps.
+// point, which attrjson writes on every float and jsonb keeps. attrjson
+// escapes the key and the string as the stored JSON holds them.
 func matchJSON(w *sqlquery.Where, col, key string, m attrjson.Match) string {
 	contains := func(v any) string {
 		j, _ := attrjson.Marshal(store.Attributes{key: v}) // Scalars always encode.
@@ -40,9 +42,9 @@ func matchJSON(w *sqlquery.Where, col, key string, m attrjson.Match) string {
 	case m.Int != nil && m.IntMatchesFloat:
 		alts = append(alts, contains(*m.Int))
 	case m.Int != nil:
-		alts = append(alts, "("+contains(*m.Int)+" AND strpos("+col+" ->> "+w.Arg(key)+", '.') = 0)")
+		alts = append(alts, "("+contains(*m.Int)+" AND strpos("+col+" ->> "+w.Arg(text(key))+", '.') = 0)")
 	case m.Float != nil:
-		alts = append(alts, "("+contains(*m.Float)+" AND strpos("+col+" ->> "+w.Arg(key)+", '.') > 0)")
+		alts = append(alts, "("+contains(*m.Float)+" AND strpos("+col+" ->> "+w.Arg(text(key))+", '.') > 0)")
 	}
 	return strings.Join(alts, " OR ")
 }

@@ -32,7 +32,7 @@ type traceArrays struct {
 
 func (a *traceArrays) add(r *tracerow.Row, attrs string) {
 	a.ids = append(a.ids, uuidOf(r.TraceID))
-	a.names = append(a.names, pgtype.Text{String: r.Name, Valid: r.HasRoot})
+	a.names = append(a.names, pgtype.Text{String: text(r.Name), Valid: r.HasRoot})
 	a.starts = append(a.starts, r.StartTime)
 	a.ends = append(a.ends, r.EndTime)
 	a.statuses = append(a.statuses, r.Status)
@@ -67,6 +67,11 @@ func (a *traceArrays) recount(added []pgtype.UUID) *traceArrays {
 	return &out
 }
 
+// text is a string as a text column keeps it: PostgreSQL's text cannot
+// hold NUL, so it is escaped as in JSON columns (attrjson.EscapeNUL), and
+// read back unescaped.
+func text(s string) string { return attrjson.EscapeNUL(s) }
+
 // encodeBatch renders every row before the transaction starts, so that the
 // transaction holds its locks for as short a time as possible. Spans go in
 // id order, so that concurrent writers of the same spans (a retried batch)
@@ -81,8 +86,8 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.spans = append(e.spans, []any{sp.SpanID, uuid(sp.TraceID), nullable(sp.ParentSpanID), sp.Name, sp.Kind,
-			sp.StartTime, sp.EndTime, sp.Duration, sp.Status, sp.StatusMessage, sp.Scope, attrs, res})
+		e.spans = append(e.spans, []any{sp.SpanID, uuid(sp.TraceID), nullable(sp.ParentSpanID), text(sp.Name), sp.Kind,
+			sp.StartTime, sp.EndTime, sp.Duration, sp.Status, text(sp.StatusMessage), text(sp.Scope), attrs, res})
 	}
 	slices.SortFunc(e.spans, func(x, y []any) int { return strings.Compare(x[0].(string), y[0].(string)) })
 	for _, r := range tracerow.FromSpans(b.Spans) {
@@ -98,7 +103,7 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.events = append(e.events, []any{uuid(ev.EventID), uuid(ev.TraceID), nullable(ev.SpanID), ev.Type, ev.Name,
+		e.events = append(e.events, []any{uuid(ev.EventID), uuid(ev.TraceID), nullable(ev.SpanID), text(ev.Type), text(ev.Name),
 			ev.Timestamp, attrs, res})
 	}
 	for i := range b.Metrics {
@@ -107,7 +112,7 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 		if err != nil {
 			return nil, err
 		}
-		e.metrics = append(e.metrics, []any{uuid(m.MetricID), uuid(m.TraceID), m.Name, m.Value, m.Unit,
+		e.metrics = append(e.metrics, []any{uuid(m.MetricID), uuid(m.TraceID), text(m.Name), m.Value, text(m.Unit),
 			m.AggregationType, m.Timestamp, attrs, res})
 	}
 	return &e, nil

@@ -47,7 +47,7 @@ func readTrace(row sqlquery.Scanner) (store.Trace, error) {
 	if err := row.Scan(&id, &t.Name, &t.StartTime, &t.EndTime, &t.Duration, &t.Status, &t.SpanCount, &attrs); err != nil {
 		return t, err
 	}
-	t.TraceID = uuidHex(id)
+	t.TraceID, t.Name = uuidHex(id), attrjson.UnescapeNUL(t.Name)
 	utc(&t.StartTime)
 	utc(&t.EndTime)
 	var err error
@@ -65,6 +65,7 @@ func readSpan(row sqlquery.Scanner) (store.Span, error) {
 		return sp, err
 	}
 	sp.TraceID = uuidHex(tid)
+	sp.Name, sp.StatusMessage, sp.Scope = attrjson.UnescapeNUL(sp.Name), attrjson.UnescapeNUL(sp.StatusMessage), attrjson.UnescapeNUL(sp.Scope)
 	utc(&sp.StartTime)
 	utc(&sp.EndTime)
 	return sp, attrjson.UnmarshalPair(attrs, res, &sp.Attributes, &sp.Resource)
@@ -78,6 +79,7 @@ func readEvent(row sqlquery.Scanner) (store.Event, error) {
 		return e, err
 	}
 	e.EventID, e.TraceID = uuidHex(id), uuidHex(tid)
+	e.Type, e.Name = attrjson.UnescapeNUL(e.Type), attrjson.UnescapeNUL(e.Name)
 	utc(&e.Timestamp)
 	return e, attrjson.UnmarshalPair(attrs, res, &e.Attributes, &e.Resource)
 }
@@ -91,6 +93,7 @@ func readMetric(row sqlquery.Scanner) (store.Metric, error) {
 		return m, err
 	}
 	m.MetricID, m.TraceID = uuidHex(id), uuidHex(tid)
+	m.Name, m.Unit = attrjson.UnescapeNUL(m.Name), attrjson.UnescapeNUL(m.Unit)
 	utc(&m.Timestamp)
 	return m, attrjson.UnmarshalPair(attrs, res, &m.Attributes, &m.Resource)
 }

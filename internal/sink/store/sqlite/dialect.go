@@ -18,13 +18,16 @@ var dialect = sqlquery.Dialect{
 	ID:        func(param string) string { return param },
 	FirstID:   "",
 	Attribute: matchJSON,
+	Text:      func(s string) any { return s },
 }
 
 // matchJSON looks the key up with json_each, whose type column tells
-// integers from reals and booleans from numbers.
+// integers from reals and booleans from numbers. Keys and strings are
+// compared as the JSON columns keep them (attrjson.EscapeNUL); SQLite's
+// text columns keep NUL as it is.
 func matchJSON(w *sqlquery.Where, col, key string, m attrjson.Match) string {
-	cond := "EXISTS (SELECT 1 FROM json_each(" + col + ") AS j WHERE j.key = " + w.Arg(key) + " AND ("
-	alts := []string{"(j.type = 'text' AND j.atom = " + w.Arg(m.Text) + ")"}
+	cond := "EXISTS (SELECT 1 FROM json_each(" + col + ") AS j WHERE j.key = " + w.Arg(attrjson.EscapeNUL(key)) + " AND ("
+	alts := []string{"(j.type = 'text' AND j.atom = " + w.Arg(attrjson.EscapeNUL(m.Text)) + ")"}
 	switch {
 	case m.Bool != nil && *m.Bool:
 		alts = append(alts, "j.type = 'true'")

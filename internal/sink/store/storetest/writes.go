@@ -13,6 +13,7 @@ var writeTests = []subtest{
 	{"RewritingRecordsKeepsOneCopy", testIdempotent},
 	{"WriteRefusesMalformedIDsAndWritesNothing", testMalformed},
 	{"QueriesOnAnEmptyStoreReturnEmptySlices", testEmpty},
+	{"WritesKeepNULCharactersAndTheirNeighbours", testNUL},
 }
 
 // richAttributes holds every attribute type that round-trips through JSON,

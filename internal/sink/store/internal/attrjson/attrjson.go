@@ -21,7 +21,7 @@ import (
 )
 
 // Marshal encodes attributes; nil encodes as {} so that columns are never
-// NULL and filters need no NULL case.
+// NULL and filters need no NULL case. Strings are escaped (EscapeNUL).
 func Marshal(a store.Attributes) ([]byte, error) {
 	var b bytes.Buffer
 	if err := writeMap(&b, a); err != nil {
@@ -99,7 +99,7 @@ func writeList(b *bytes.Buffer, l []any) error {
 // encoding cost; any other string goes through encoding/json.
 func writeString(b *bytes.Buffer, s string) {
 	if !plain(s) {
-		j, _ := json.Marshal(s) // A string always encodes.
+		j, _ := json.Marshal(EscapeNUL(s)) // A string always encodes.
 		b.Write(j)
 		return
 	}
@@ -141,7 +141,8 @@ func writeFloat(b *bytes.Buffer, f float64) {
 }
 
 // Unmarshal decodes what Marshal wrote: numbers with a point or an exponent
-// become float64, other numbers int64 (float64 past int64's range).
+// become float64, other numbers int64 (float64 past int64's range), and
+// strings unescaped (UnescapeNUL).
 func Unmarshal(data []byte) (store.Attributes, error) {
 	if len(data) == 0 {
 		return nil, nil
@@ -158,7 +159,33 @@ func Unmarshal(data []byte) (store.Attributes, error) {
 	for k, v := range m {
 		m[k] = convert(v)
 	}
+	if bytes.Contains(data, []byte(`\u0001`)) {
+		return unescapeMap(m), nil
+	}
 	return m, nil
+}
+
+// unescapeMap undoes EscapeNUL in every key and string of a decoded map.
+func unescapeMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[UnescapeNUL(k)] = unescapeValue(v)
+	}
+	return out
+}
+
+func unescapeValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return UnescapeNUL(x)
+	case []any:
+		for i := range x {
+			x[i] = unescapeValue(x[i])
+		}
+	case map[string]any:
+		return unescapeMap(x)
+	}
+	return v
 }
 
 func convert(v any) any {

@@ -28,6 +28,9 @@ type Dialect struct {
 	// value m matches; it adds its parameters with w.Arg, in the order its
 	// placeholders appear.
 	Attribute func(w *Where, col, key string, m attrjson.Match) string
+	// Text is the parameter compared with a text column: the string as
+	// the column keeps it (PostgreSQL's escape NUL, attrjson.EscapeNUL).
+	Text func(string) any
 }
 
 // Where builds a statement's WHERE clause and collects the statement's
@@ -51,10 +54,10 @@ func (w *Where) Arg(v any) string {
 // Add adds a condition whose parameters were added with Arg.
 func (w *Where) Add(cond string) { w.conds = append(w.conds, cond) }
 
-// Eq filters on col = v when v is set.
+// Eq filters on the text column col = v when v is set.
 func (w *Where) Eq(col, v string) {
 	if v != "" {
-		w.Add(col + " = " + w.Arg(v))
+		w.Add(col + " = " + w.Arg(w.d.Text(v)))
 	}
 }
 
