@@ -15,19 +15,17 @@ import (
 // whatever ctx does (a transaction holds only the time of one batch); ctx
 // is checked before the commit.
 func (s *Store) Write(ctx context.Context, b *store.Batch) error {
-	if err := s.open(ctx); err != nil {
-		return err
+	err := s.open(ctx)
+	if err == nil {
+		err = store.ValidateBatch(b)
 	}
-	if err := store.ValidateBatch(b); err != nil {
-		return err
+	if err == nil {
+		err = s.writeTx(ctx, b)
 	}
-	if err := s.writeTx(ctx, b); err != nil {
-		return err
-	}
-	if len(b.Metrics) > 0 {
+	if err == nil && len(b.Metrics) > 0 {
 		s.compactAfterWrite(ctx)
 	}
-	return nil
+	return err
 }
 
 func (s *Store) writeTx(ctx context.Context, b *store.Batch) error {
