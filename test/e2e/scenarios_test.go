@@ -39,6 +39,7 @@ func TestProduct(t *testing.T) {
 		{"an annotated workload is injected and its traces, events and metrics are queryable", injectedWorkloadIsQueryable},
 		{"the otlp backend forwards into another sink where the data is queryable", otlpForwards},
 		{"sqlite data survives deleting the sink pod", sqliteSurvivesPodDeletion},
+		{"every trace the sqlite sink acknowledged survives force-deleting its pod", acknowledgedSurvivesForceDeletion},
 		{"changing a backend's sampling rolls its sink", samplingChangeRollsSink},
 		{"deleting a backend removes what it owned", deletionRemovesOwned},
 		{"helm uninstall leaves only the kept CRD", helmUninstallLeavesOnlyKept},
