@@ -39,6 +39,7 @@ func TestProduct(t *testing.T) {
 		{"an annotated workload is injected and its traces, events and metrics are queryable", injectedWorkloadIsQueryable},
 		{"the otlp backend forwards into another sink where the data is queryable", otlpForwards},
 		{"sqlite data survives deleting the sink pod", sqliteSurvivesPodDeletion},
+		{"every trace the sqlite sink acknowledged survives force-deleting its pod", acknowledgedSurvivesForceDeletion},
 		{"changing a backend's sampling rolls its sink", samplingChangeRollsSink},
 		{"deleting a backend removes what it owned", deletionRemovesOwned},
 		{"helm uninstall leaves only the kept CRD", helmUninstallLeavesOnlyKept},
@@ -97,7 +98,7 @@ func injectedWorkloadIsQueryable(t *testing.T) {
 	for _, backend := range []string{"dev", "local", "prod"} {
 		t.Run(backend, func(t *testing.T) {
 			service := "demo-" + backend
-			demo(t, backendsNS, service, backend)
+			demo(t, backendsNS, service, backend, demoEnv)
 			tb := &telemetryv1alpha1.TelemetryBackend{}
 			if err := cluster.c.Get(context.Background(), client.ObjectKey{Namespace: backendsNS, Name: backend}, tb); err != nil {
 				t.Fatal(err)
@@ -114,7 +115,7 @@ func checkInjected(t *testing.T, service string, tb *telemetryv1alpha1.Telemetry
 	t.Helper()
 	var pod *corev1.Pod
 	eventually(t, time.Minute, "demo pod created", func(ctx context.Context) (err error) {
-		pod, err = podOf(ctx, backendsNS, map[string]string{"app.kubernetes.io/name": service})
+		pod, err = podOf(ctx, map[string]string{"app.kubernetes.io/name": service})
 		return err
 	})
 	if got := pod.Annotations["telemetry.spark.dev/injection-status"]; got != "injected" {
@@ -169,7 +170,7 @@ func checkQueryable(t *testing.T, backend, service string) {
 }
 
 func otlpForwards(t *testing.T) {
-	demo(t, backendsNS, "demo-tempo", "tempo")
+	demo(t, backendsNS, "demo-tempo", "tempo", demoEnv)
 	// The otlp sink stores nothing: the demo's data must arrive in the
 	// memory sink it forwards to.
 	checkQueryable(t, "dev", "demo-tempo")
@@ -187,8 +188,7 @@ func sqliteSurvivesPodDeletion(t *testing.T) {
 		t.Fatalf("no trace stored in sqlite before the restart: %v", err)
 	}
 	id := fmt.Sprint(before[0]["traceId"])
-	sel := map[string]string{"app.kubernetes.io/instance": "local", "app.kubernetes.io/name": "telemetry-sink"}
-	old, err := podOf(ctx, backendsNS, sel)
+	old, err := podOf(ctx, sinkLabels("local"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,15 +198,8 @@ func sqliteSurvivesPodDeletion(t *testing.T) {
 	// The old pod must be gone and a new one Ready before the trace is read,
 	// so the answer can only come from the new pod reading the volume.
 	eventually(t, 3*time.Minute, "a new sqlite sink pod serves trace "+id, func(ctx context.Context) error {
-		if err := cluster.c.Get(ctx, client.ObjectKeyFromObject(old), &corev1.Pod{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("old pod %s not gone yet (%v)", old.Name, err)
-		}
-		p, err := podOf(ctx, backendsNS, sel)
-		if err != nil {
+		if _, err := replacement(ctx, "local", old); err != nil {
 			return err
-		}
-		if !podReady(p) {
-			return fmt.Errorf("new pod %s not ready", p.Name)
 		}
 		var detail map[string]any
 		return query(ctx, "local", "/api/v1/traces/"+id, nil, &detail)

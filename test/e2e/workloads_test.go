@@ -15,6 +15,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -96,14 +97,26 @@ func postgres(t *testing.T, ns string) {
 	})
 }
 
+// demoEnv is the demo workload's environment where a scenario needs no other:
+// a trace every half second.
+var demoEnv = []corev1.EnvVar{{Name: "DEMO_INTERVAL", Value: "500ms"}}
+
 // demo runs the demo workload opted in to a backend by the pod annotation;
-// its service name is the app.kubernetes.io/name label.
-func demo(t *testing.T, ns, name, inject string) {
+// its service name is the app.kubernetes.io/name label. The webhook adds
+// the OTEL_* variables env does not set.
+func demo(t *testing.T, ns, name, inject string, env []corev1.EnvVar) {
 	t.Helper()
-	labels := map[string]string{"app": "demoapp", "app.kubernetes.io/name": name}
-	ann := map[string]string{"telemetry.spark.dev/inject": inject}
-	c := container("demoapp", demoImage, []corev1.EnvVar{{Name: "DEMO_INTERVAL", Value: "500ms"}})
-	create(t, deployment(ns, name, labels, ann, c))
+	create(t, deployment(ns, name, demoLabels(name), map[string]string{"telemetry.spark.dev/inject": inject},
+		container("demoapp", demoImage, env)))
+}
+
+func demoLabels(name string) map[string]string {
+	return map[string]string{"app": "demoapp", "app.kubernetes.io/name": name}
+}
+
+// sinkLabels select the pods of a backend's sink.
+func sinkLabels(backend string) map[string]string {
+	return map[string]string{"app.kubernetes.io/instance": backend, "app.kubernetes.io/name": "telemetry-sink"}
 }
 
 // container is a container that meets the restricted Pod Security Standard.
@@ -134,10 +147,11 @@ func deployment(ns, name string, labels, annotations map[string]string, c corev1
 	}
 }
 
-// podOf returns the newest pod of a Deployment-managed workload.
-func podOf(ctx context.Context, ns string, selector map[string]string) (*corev1.Pod, error) {
+// podOf returns the newest pod of a Deployment-managed workload in the
+// scenarios' namespace.
+func podOf(ctx context.Context, selector map[string]string) (*corev1.Pod, error) {
 	pods := &corev1.PodList{}
-	if err := cluster.c.List(ctx, pods, client.InNamespace(ns), client.MatchingLabels(selector)); err != nil {
+	if err := cluster.c.List(ctx, pods, client.InNamespace(backendsNS), client.MatchingLabels(selector)); err != nil {
 		return nil, err
 	}
 	var newest *corev1.Pod
@@ -148,9 +162,25 @@ func podOf(ctx context.Context, ns string, selector map[string]string) (*corev1.
 		}
 	}
 	if newest == nil {
-		return nil, fmt.Errorf("no pod in %s matches %v", ns, selector)
+		return nil, fmt.Errorf("no pod in %s matches %v", backendsNS, selector)
 	}
 	return newest, nil
+}
+
+// replacement returns the backend's new sink pod once the old one is gone
+// and the new one is Ready, so that what is read next can only come from it.
+func replacement(ctx context.Context, backend string, old *corev1.Pod) (*corev1.Pod, error) {
+	if err := cluster.c.Get(ctx, client.ObjectKeyFromObject(old), &corev1.Pod{}); !apierrors.IsNotFound(err) {
+		return nil, fmt.Errorf("old pod %s not gone yet (%v)", old.Name, err)
+	}
+	p, err := podOf(ctx, sinkLabels(backend))
+	if err != nil {
+		return nil, err
+	}
+	if !podReady(p) {
+		return nil, fmt.Errorf("new pod %s not ready", p.Name)
+	}
+	return p, nil
 }
 
 func podReady(p *corev1.Pod) bool {
