@@ -33,7 +33,7 @@ func Next(b []byte) (f Field, n int) {
 		if f.Num, f.Type, tagLen = protowire.Number(b[0]>>3), protowire.Type(b[0]&7), 1; f.Num == 0 {
 			return f, -1
 		}
-	} else if f.Num, f.Type, tagLen = protowire.ConsumeTag(b); tagLen < 0 {
+	} else if f.Num, f.Type, tagLen = tagOf(b); tagLen < 0 {
 		return f, -1
 	}
 	m := value(&f, b[tagLen:])
@@ -41,6 +41,18 @@ func Next(b []byte) (f Field, n int) {
 		return f, -1
 	}
 	return f, tagLen + m
+}
+
+// tagOf reads a tag of more than one byte as proto.Unmarshal does: a
+// varint whose field number must lie in [1, protowire.MaxValidNumber].
+// protowire.ConsumeTag checks only the lower bound, and truncates numbers
+// past 32 bits.
+func tagOf(b []byte) (protowire.Number, protowire.Type, int) {
+	tag, n := protowire.ConsumeVarint(b)
+	if n < 0 || tag>>3 < uint64(protowire.MinValidNumber) || tag>>3 > uint64(protowire.MaxValidNumber) {
+		return 0, 0, -1
+	}
+	return protowire.Number(tag >> 3), protowire.Type(tag & 7), n
 }
 
 // value reads the value of f, whose tag was read, from the start of b and

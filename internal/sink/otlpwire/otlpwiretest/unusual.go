@@ -40,6 +40,11 @@ func Unusual() []Case {
 		{Name: "truncated", Raw: Request(res, ValidSpan())[:20]},
 		{Name: "length past the end", Raw: []byte{0x0a, 0x7f, 0x0a}},
 		{Name: "field number zero", Raw: []byte{0x00, 0x01}},
+		// A tag of five bytes whose number is past 2^29-1, which
+		// protowire.ConsumeTag would truncate and accept (found by
+		// FuzzDecodeTraces).
+		{Name: "field number past the maximum", Raw: []byte("\xc0\xc0\xc0\xc00\xc0\xc0\x80\xff0")},
+		{Name: "the largest field number", Raw: protowire.AppendVarint(protowire.AppendTag(nil, protowire.MaxValidNumber, protowire.VarintType), 1), Fast: true},
 	}
 }
 
