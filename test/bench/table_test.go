@@ -66,6 +66,9 @@ const batchRecords = 1000
 // returns the server it started.
 func storeConfig(t *testing.T, kind, dir string, forwardTo string) (string, []string, *pgtest.Server) {
 	head := fmt.Sprintf("buffer:\n  size: %d\n  exportInterval: 1s\n  maxQueue: 200000\n", batchRecords)
+	if ack := os.Getenv("BENCH_ACKNOWLEDGE"); ack != "" { // the store's default otherwise
+		head += "  acknowledge: " + ack + "\n"
+	}
 	switch kind {
 	case "memory":
 		return "type: memory\n" + head + fmt.Sprintf("memory:\n  maxTraces: %d\n  maxMetricPoints: 2000000\n", memoryMaxTraces), nil, nil
