@@ -71,6 +71,9 @@ type Pipeline struct {
 	ready  []*pending
 	queued int
 	closed bool
+	// busy counts the writers writing; a batch that waiting requests
+	// started is cut early only while fewer than early are (see next).
+	busy, early int
 
 	wake   chan struct{}
 	done   chan struct{}
@@ -96,6 +99,7 @@ func New(st store.Store, opt Options, m *sinkmetrics.Metrics, log *slog.Logger) 
 	if pw, ok := st.(ParallelWriter); ok {
 		writers = max(1, pw.WriteParallelism())
 	}
+	p.early = max(1, writers/2)
 	var wg sync.WaitGroup
 	for range writers {
 		wg.Go(p.run)
@@ -233,15 +237,23 @@ func (p *Pipeline) signal() {
 // next pops a batch to write, cutting the one being gathered when a request
 // waits for it; more is false once the pipeline is closed and empty. It
 // passes the wake-up on while batches remain, for other writers.
+//
+// A batch that waiting requests started is cut before it is full only
+// while fewer than half the writers are busy: the others take full
+// batches. Cutting for every free writer made batches a quarter of the
+// size with four writers, and the per-batch work cost PostgreSQL 15% more
+// CPU per span than acknowledging once queued; half keeps a request from
+// waiting for a whole batch's commit behind every other writer.
 func (p *Pipeline) next() (b *pending, more bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.ready) == 0 && len(p.cur.waiters) > 0 {
+	if len(p.ready) == 0 && len(p.cur.waiters) > 0 && p.busy < p.early {
 		p.cutLocked()
 	}
 	if len(p.ready) > 0 {
 		b, p.ready = p.ready[0], p.ready[1:]
-		if len(p.ready) > 0 || len(p.cur.waiters) > 0 {
+		p.busy++
+		if len(p.ready) > 0 || (len(p.cur.waiters) > 0 && p.busy < p.early) {
 			p.signal()
 		}
 		return b, true

@@ -59,8 +59,9 @@ func TestStoreCommitsConcurrentRequestsInGroups(t *testing.T) {
 	p := newPipelineOver(t, rs, pipeline.Options{Size: 10000, Interval: time.Hour, MaxQueue: 100000})
 	var wg sync.WaitGroup
 	for range 200 {
+		b := points(2) // points numbers records from one counter: not in the goroutines
 		wg.Go(func() {
-			if _, err := p.Store(context.Background(), points(2)); err != nil {
+			if _, err := p.Store(context.Background(), b); err != nil {
 				t.Error(err)
 			}
 		})

@@ -18,6 +18,7 @@ func (p *Pipeline) write(pb *pending) {
 	}
 	p.mu.Lock()
 	p.queued -= pb.batch.Len()
+	p.busy--
 	p.metrics.QueueLength.Set(float64(p.queued))
 	p.mu.Unlock()
 }
