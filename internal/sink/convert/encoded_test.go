@@ -40,7 +40,7 @@ func checkSameAsProtobuf(t *testing.T, raw []byte, c func() *convert.Converter) 
 	if diff := cmp.Diff(errText(wantErr), errText(gotErr)); diff != "" {
 		t.Fatalf("error (-protobuf +wire):\n%s", diff)
 	}
-	if diff := cmp.Diff(want, got, ignored, cmpopts.EquateNaNs()); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.EquateNaNs()); diff != "" {
 		t.Fatalf("batch (-protobuf +wire):\n%s", diff)
 	}
 	if diff := cmp.Diff(counters(t, slow.Telemetry.Registry), counters(t, fast.Telemetry.Registry)); diff != "" {
@@ -85,7 +85,7 @@ func checkEncodedSameAsRecords(t *testing.T, raw []byte, c func() *convert.Conve
 	if got.Len() != want.Len() || got.Invalid != want.Invalid || got.Reason != want.Reason {
 		t.Fatalf("Len %d, %d invalid (%q); want %d, %d (%q)", got.Len(), got.Invalid, got.Reason, want.Len(), want.Invalid, want.Reason)
 	}
-	if diff := cmp.Diff(want.Batch, decoded, ignored, cmpopts.EquateNaNs(), cmpopts.EquateEmpty()); diff != "" {
+	if diff := cmp.Diff(want.Batch, decoded, cmpopts.EquateNaNs(), cmpopts.EquateEmpty()); diff != "" {
 		t.Fatalf("records (-policy on records +policy on the encoding):\n%s", diff)
 	}
 }

@@ -39,8 +39,6 @@ func (r *recording) LogRecord([]byte, string) bool { return true }
 func (r *recording) Metric(int) bool               { return true }
 func (r *recording) Restart()                      { r.asked = r.asked[:0] }
 
-var ignoreIDs = cmpopts.IgnoreFields(store.Event{}, "EventID")
-
 // checkDecodesAsProtobuf decodes raw with DecodeTraces and with
 // proto.Unmarshal followed by Traces, under the same policy, and fails
 // unless the batches, the errors and the policy's questions agree.
@@ -65,7 +63,7 @@ func checkDecodesAsProtobuf(t *testing.T, raw []byte) {
 		if diff := cmp.Diff(errText(wantErr), errText(gotErr)); diff != "" {
 			t.Fatalf("error (-protobuf +wire):\n%s", diff)
 		}
-		if diff := cmp.Diff(want, got, ignoreIDs, cmpopts.EquateNaNs()); diff != "" {
+		if diff := cmp.Diff(want, got, cmpopts.EquateNaNs()); diff != "" {
 			t.Fatalf("batch (-protobuf +wire):\n%s", diff)
 		}
 		if wantErr == nil {

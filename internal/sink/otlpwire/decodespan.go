@@ -161,10 +161,12 @@ func (d *traceDecoder) event(b []byte, sp *wireSpan, res store.Attributes, keep 
 	attrs := d.in.attrs(from)
 	if keep {
 		d.b.Events = append(d.b.Events, store.Event{
-			EventID: newID(), TraceID: d.ids.trace(sp.traceID), SpanID: hex.EncodeToString(sp.spanID),
+			TraceID: d.ids.trace(sp.traceID), SpanID: hex.EncodeToString(sp.spanID),
 			Type: eventType(attrs, store.EventTypeSpan), Name: name,
 			Timestamp: timestamp(ts), Attributes: attrs, Resource: res,
 		})
+		e := &d.b.Events[len(d.b.Events)-1]
+		e.EventID = eventID(e)
 	}
 	return nil
 }

@@ -45,7 +45,6 @@ func logEvent(lr *logspb.LogRecord, res store.Attributes, p Policy) (store.Event
 		return store.Event{}, false
 	}
 	ev := store.Event{
-		EventID:    newID(),
 		Type:       eventType(attrs, store.EventTypeLog),
 		Name:       name,
 		Timestamp:  logTime(lr),
@@ -56,6 +55,7 @@ func logEvent(lr *logspb.LogRecord, res store.Attributes, p Policy) (store.Event
 		ev.TraceID = hex.EncodeToString(lr.GetTraceId())
 		ev.SpanID = spanID(lr.GetSpanId())
 	}
+	ev.EventID = eventID(&ev)
 	return ev, true
 }
 

@@ -68,7 +68,6 @@ func numberPoint(base store.Metric, agg string, p *metricspb.NumberDataPoint) st
 }
 
 func point(base store.Metric, agg string, ts uint64, v float64, kvs []*commonpb.KeyValue, ex []*metricspb.Exemplar) store.Metric {
-	base.MetricID = newID()
 	base.AggregationType = agg
 	base.Timestamp = timestamp(ts)
 	base.Value = v
@@ -79,6 +78,7 @@ func point(base store.Metric, agg string, ts uint64, v float64, kvs []*commonpb.
 			break
 		}
 	}
+	base.MetricID = metricID(&base)
 	return base
 }
 
@@ -97,5 +97,6 @@ func withStats(m store.Metric, count uint64, lo, hi *float64) store.Metric {
 		attrs[store.AttrMax] = *hi
 	}
 	m.Attributes = attrs
+	m.MetricID = metricID(&m)
 	return m
 }

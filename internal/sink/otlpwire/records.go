@@ -2,7 +2,6 @@ package otlpwire
 
 import (
 	"encoding/hex"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -64,7 +63,6 @@ func spanEvents(sp *tracepb.Span, res store.Attributes) []store.Event {
 	for _, ev := range sp.GetEvents() {
 		attrs := Attributes(ev.GetAttributes())
 		events = append(events, store.Event{
-			EventID:    newID(),
 			TraceID:    hex.EncodeToString(sp.GetTraceId()),
 			SpanID:     hex.EncodeToString(sp.GetSpanId()),
 			Type:       eventType(attrs, store.EventTypeSpan),
@@ -73,6 +71,7 @@ func spanEvents(sp *tracepb.Span, res store.Attributes) []store.Event {
 			Attributes: attrs,
 			Resource:   res,
 		})
+		events[len(events)-1].EventID = eventID(&events[len(events)-1])
 	}
 	return events
 }
@@ -93,17 +92,17 @@ func spanStatus(c tracepb.Status_StatusCode) string {
 	}
 }
 
-// newID returns a random 128-bit id as 32 hex digits. math/rand/v2's global
-// source is ChaCha8 seeded from the OS, so ids do not collide in practice and
-// cost no system call.
-func newID() string {
-	var b [16]byte
-	lo, hi := rand.Uint64(), rand.Uint64()
-	for i := range 8 {
-		b[i] = byte(hi >> (8 * i))
-		b[8+i] = byte(lo >> (8 * i))
-	}
-	return hex.EncodeToString(b[:])
+// eventID is an event's id by content (store.ContentID): the same event
+// sent again, by an exporter's retry, is stored once.
+func eventID(e *store.Event) string {
+	return store.NewContentID("event").Attributes(e.Resource).String(e.TraceID).String(e.SpanID).
+		String(e.Type).String(e.Name).Time(e.Timestamp).Attributes(e.Attributes).Sum()
+}
+
+// metricID is a metric point's id by content.
+func metricID(m *store.Metric) string {
+	return store.NewContentID("metric").Attributes(m.Resource).String(m.Name).String(m.Unit).
+		String(m.AggregationType).Time(m.Timestamp).Float(m.Value).String(m.TraceID).Attributes(m.Attributes).Sum()
 }
 
 // TraceID decodes an OTLP trace id; ok is false unless it is 16 bytes and

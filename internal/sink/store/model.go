@@ -108,8 +108,9 @@ type Span struct {
 }
 
 // Event is a span event or an OTLP log record that carries an event name.
-// EventID is assigned by the sink when the record is received (32 hex
-// digits), so writing the same batch twice stores it once. TraceID and
+// EventID is computed from the event's contents (ContentID: 32 hex digits),
+// so writing the same batch twice, or converting the same request twice,
+// stores it once. TraceID and
 // SpanID are empty when the record is not tied to a span.
 type Event struct {
 	EventID    string     `json:"eventId"`
@@ -122,8 +123,8 @@ type Event struct {
 	Resource   Attributes `json:"resource,omitempty"`
 }
 
-// Metric is one OTLP metric data point. MetricID is assigned by the sink on
-// receipt, like Event.EventID. Value is the gauge or sum value; for
+// Metric is one OTLP metric data point. MetricID is computed from the
+// point's contents, like Event.EventID. Value is the gauge or sum value; for
 // histograms and summaries it is the sum of the observations, with the count
 // in Attributes["count"]. TraceID is set from an exemplar when there is one.
 type Metric struct {
