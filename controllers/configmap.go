@@ -23,7 +23,7 @@ func SinkConfig(b *telemetryv1alpha1.TelemetryBackend) (*config.Config, error) {
 		Type:     string(s.Type),
 		Metadata: s.Metadata,
 		Signals: config.Signals{
-			Traces: s.Signals.Traces, Events: s.Signals.Events, Metrics: s.Signals.Metrics,
+			Traces: s.Signals.Traces, Events: s.Signals.Events, Metrics: s.Signals.Metrics, Logs: s.Signals.Logs,
 		},
 		Buffer: config.Buffer{
 			Size:           int(s.Buffer.Size),
@@ -66,6 +66,7 @@ func setBlocks(c *config.Config, s *telemetryv1alpha1.TelemetryBackendSpec) {
 	if m := s.Memory; m != nil {
 		c.Memory = &config.Memory{
 			MaxTraces: int(m.MaxTraces), MaxEvents: int(m.MaxEvents), MaxMetricPoints: int(m.MaxMetricPoints),
+			MaxLogs: int(m.MaxLogs),
 		}
 	}
 	if s.SQLite != nil {

@@ -25,6 +25,12 @@ type MemorySpec struct {
 	// +kubebuilder:validation:Minimum=1
 	// +optional
 	MaxMetricPoints int32 `json:"maxMetricPoints,omitempty"`
+
+	// MaxLogs is the number of log records kept.
+	// +kubebuilder:default=100000
+	// +kubebuilder:validation:Minimum=1
+	// +optional
+	MaxLogs int32 `json:"maxLogs,omitempty"`
 }
 
 // SQLiteSpec keeps telemetry in one SQLite file on a PersistentVolumeClaim

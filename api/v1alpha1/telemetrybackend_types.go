@@ -137,7 +137,8 @@ type Signals struct {
 	// +optional
 	Traces *bool `json:"traces,omitempty"`
 
-	// Events turns event (span event and log record) collection on or off.
+	// Events turns event collection on or off: span events, and log records
+	// that carry an event name.
 	// +kubebuilder:default=true
 	// +optional
 	Events *bool `json:"events,omitempty"`
@@ -146,6 +147,13 @@ type Signals struct {
 	// +kubebuilder:default=true
 	// +optional
 	Metrics *bool `json:"metrics,omitempty"`
+
+	// Logs turns the collection of log records on or off: every OTLP log
+	// record, kept whole. With both logs and events off, workloads are
+	// injected with OTEL_LOGS_EXPORTER=none.
+	// +kubebuilder:default=true
+	// +optional
+	Logs *bool `json:"logs,omitempty"`
 }
 
 // Retention deletes data older than maxAge, checking every interval.

@@ -24,6 +24,7 @@ func central(t *testing.T) string {
 		s.Buffer.ExportInterval = &metav1.Duration{Duration: 1500 * time.Millisecond}
 		s.Signals.Metrics = ptr.To(false)
 		s.Signals.Events = ptr.To(false)
+		s.Signals.Logs = ptr.To(false)
 		s.Metadata = map[string]string{"deployment.environment": "prod"}
 	}, statusEndpoints("central-sink.obs.svc"))
 	return ns

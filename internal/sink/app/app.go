@@ -63,8 +63,10 @@ func New(cfg *config.Config, st store.Store, log *slog.Logger) *App {
 		Size: cfg.Buffer.Size, Interval: cfg.Buffer.ExportInterval.Duration, MaxQueue: cfg.Buffer.MaxQueue,
 	}, m, log)
 	conv := &convert.Converter{
-		Sampler:   sampler.New(cfg.SamplingRate()),
-		Signals:   convert.Signals{Traces: config.Enabled(cfg.Signals.Traces), Events: config.Enabled(cfg.Signals.Events), Metrics: config.Enabled(cfg.Signals.Metrics)},
+		Sampler: sampler.New(cfg.SamplingRate()),
+		Signals: convert.Signals{Traces: config.Enabled(cfg.Signals.Traces), Events: config.Enabled(cfg.Signals.Events),
+			Metrics: config.Enabled(cfg.Signals.Metrics), Logs: config.Enabled(cfg.Signals.Logs)},
+		LogEvents: !st.Capabilities().NoQuery,
 		Metadata:  cfg.Metadata,
 		Telemetry: m,
 	}

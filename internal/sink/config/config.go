@@ -92,6 +92,7 @@ type Signals struct {
 	Traces  *bool `json:"traces,omitempty"`
 	Events  *bool `json:"events,omitempty"`
 	Metrics *bool `json:"metrics,omitempty"`
+	Logs    *bool `json:"logs,omitempty"`
 }
 
 // Retention deletes data older than MaxAge every Interval.
@@ -116,6 +117,7 @@ type Memory struct {
 	MaxTraces       int `json:"maxTraces,omitempty"`       // default 10000
 	MaxEvents       int `json:"maxEvents,omitempty"`       // default 100000
 	MaxMetricPoints int `json:"maxMetricPoints,omitempty"` // default 100000
+	MaxLogs         int `json:"maxLogs,omitempty"`         // default 100000
 }
 
 // SQLite is the single-file store.

@@ -17,6 +17,7 @@ const (
 	DefaultMaxTraces       = 10000
 	DefaultMaxEvents       = 100000
 	DefaultMaxMetricPoints = 100000
+	DefaultMaxLogs         = 100000
 	DefaultSQLitePath      = "/var/lib/telemetry/telemetry.db"
 	DefaultBusyTimeout     = 30 * time.Second
 	DefaultOTLPTimeout     = 10 * time.Second
@@ -48,6 +49,7 @@ func (c *Config) Default() {
 		setInt(&c.Memory.MaxTraces, DefaultMaxTraces)
 		setInt(&c.Memory.MaxEvents, DefaultMaxEvents)
 		setInt(&c.Memory.MaxMetricPoints, DefaultMaxMetricPoints)
+		setInt(&c.Memory.MaxLogs, DefaultMaxLogs)
 	case TypeSQLite:
 		if c.SQLite == nil {
 			c.SQLite = &SQLite{}
@@ -116,8 +118,8 @@ func (c *Config) Validate() error {
 func (c *Config) validateBlocks() []error {
 	var errs []error
 	switch {
-	case c.Type == TypeMemory && (c.Memory.MaxTraces < 1 || c.Memory.MaxEvents < 1 || c.Memory.MaxMetricPoints < 1):
-		errs = append(errs, errors.New("memory: maxTraces, maxEvents and maxMetricPoints must be at least 1"))
+	case c.Type == TypeMemory && (c.Memory.MaxTraces < 1 || c.Memory.MaxEvents < 1 || c.Memory.MaxMetricPoints < 1 || c.Memory.MaxLogs < 1):
+		errs = append(errs, errors.New("memory: maxTraces, maxEvents, maxMetricPoints and maxLogs must be at least 1"))
 	case c.Type == TypeSQLite && c.SQLite.Path == "":
 		errs = append(errs, errors.New("sqlite.path: must not be empty"))
 	case c.Type == TypeOTLP && c.OTLP == nil:

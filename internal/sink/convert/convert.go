@@ -24,6 +24,7 @@ type Signals struct {
 	Traces  bool
 	Events  bool
 	Metrics bool
+	Logs    bool
 }
 
 // Converter maps OTLP requests to store batches. It is safe for concurrent
@@ -41,6 +42,10 @@ type Converter struct {
 	// Heads fills Encoded.Heads and Encoded.Resources, for stores that
 	// index the spans of the requests they keep (store.SpanHeadReader).
 	Heads bool
+	// LogEvents makes events of the log records that carry an event name,
+	// besides keeping them as log records: for stores that answer queries.
+	// A store that forwards (otlp) sends each record on once, as a log.
+	LogEvents bool
 }
 
 // Converted is one converted export request: the records to store, and the
@@ -87,8 +92,9 @@ func (c *Converter) TracesProto(raw []byte) (Converted, error) {
 	return p.converted(b), nil
 }
 
-// Logs converts a log export: records that carry an event name become
-// events. A record tied to a trace follows that trace's sampling decision.
+// Logs converts a log export: every record is a log record, and those that
+// carry an event name are events too (LogEvents). A record tied to a trace
+// follows that trace's sampling decision.
 func (c *Converter) Logs(req *collogspb.ExportLogsServiceRequest) Converted {
 	p := c.policy()
 	return p.converted(otlpwire.Logs(req, p))
@@ -150,24 +156,30 @@ func (p policy) Span(trace, span []byte, events int) (keepSpan, keepEvents bool)
 	return c.Signals.Traces, c.Signals.Events
 }
 
-// LogRecord keeps a record with an event name whose trace, if any, is
-// sampled in, while events are on.
-func (p policy) LogRecord(trace []byte, eventName string) bool {
-	t := p.t
-	t.add(sinkmetrics.SignalEvents, received, 1)
-	id, traced := otlpwire.TraceID(trace)
-	switch {
-	case eventName == "":
-		t.add(sinkmetrics.SignalEvents, ReasonNotEvent, 1)
-		return false
-	case traced && !p.c.Sampler.Keep(id):
-		t.add(sinkmetrics.SignalEvents, sampled, 1)
-		return false
-	case !p.c.Signals.Events:
-		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled, 1)
-		return false
+// LogRecord keeps a record whose trace, if any, is sampled in: as a log
+// record while logs are on, and as an event when it has an event name while
+// events are on.
+func (p policy) LogRecord(trace []byte, eventName string) (keepLog, keepEvent bool) {
+	t, c := p.t, p.c
+	asEvent := eventName != "" && c.LogEvents
+	t.add(sinkmetrics.SignalLogs, received, 1)
+	if asEvent {
+		t.add(sinkmetrics.SignalEvents, received, 1)
 	}
-	return true
+	if id, traced := otlpwire.TraceID(trace); traced && !c.Sampler.Keep(id) {
+		t.add(sinkmetrics.SignalLogs, sampled, 1)
+		if asEvent {
+			t.add(sinkmetrics.SignalEvents, sampled, 1)
+		}
+		return false, false
+	}
+	if !c.Signals.Logs {
+		t.add(sinkmetrics.SignalLogs, sinkmetrics.ReasonDisabled, 1)
+	}
+	if asEvent && !c.Signals.Events {
+		t.add(sinkmetrics.SignalEvents, sinkmetrics.ReasonDisabled, 1)
+	}
+	return c.Signals.Logs, asEvent && c.Signals.Events
 }
 
 // Restart forgets the counts of a decoding given up.
@@ -182,7 +194,3 @@ func (p policy) Metric(points int) bool {
 	}
 	return true
 }
-
-// ReasonNotEvent is the drop reason of a log record without an event name:
-// it is not an event, and the sink stores nothing else from logs.
-const ReasonNotEvent = "not_event"

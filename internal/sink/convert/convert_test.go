@@ -34,7 +34,7 @@ func converter(rate float64, sig convert.Signals) *convert.Converter {
 	}
 }
 
-var all = convert.Signals{Traces: true, Events: true, Metrics: true}
+var all = convert.Signals{Traces: true, Events: true, Metrics: true, Logs: true}
 
 func TestTracesBecomeSpansAndEventsWithMetadataThatDoesNotOverride(t *testing.T) {
 	res := store.Attributes{"service.name": "shop", "env": "prod", "cluster": "c1"}
@@ -81,7 +81,9 @@ func TestPolicyDropsWholeTracesAndDisabledSignals(t *testing.T) {
 	}
 }
 
-func TestLogRecordsWithAnEventNameBecomeEvents(t *testing.T) {
+// Every log record is kept as a log record, whole; those with an event
+// name are events too, for stores that answer queries (LogEvents).
+func TestLogRecordsAreKeptAndThoseWithAnEventNameBecomeEvents(t *testing.T) {
 	req := &collogspb.ExportLogsServiceRequest{ResourceLogs: []*logspb.ResourceLogs{{
 		ScopeLogs: []*logspb.ScopeLogs{{LogRecords: []*logspb.LogRecord{
 			{EventName: "login", TimeUnixNano: uint64(t0.UnixNano()), TraceId: traceA, SpanId: spanA},
@@ -97,9 +99,30 @@ func TestLogRecordsWithAnEventNameBecomeEvents(t *testing.T) {
 		{Type: store.EventTypeLog, Name: "logout", Timestamp: t0, Resource: res,
 			Attributes: store.Attributes{"event.name": "logout", "log.body": "bye"}},
 	}
-	got := converter(1, all).Logs(req)
+	c := converter(1, all)
+	c.LogEvents = true
+	got := c.Logs(req)
 	if diff := cmp.Diff(want, got.Events, ignored); diff != "" {
 		t.Fatalf("events (-want +got):\n%s", diff)
+	}
+	wantLogs := []store.LogRecord{
+		{Timestamp: t0, ObservedTimestamp: time.Unix(0, 0).UTC(), EventName: "login",
+			TraceID: "0102030405060708090a0b0c0d0e0f10", SpanID: "0101010101010101", Resource: res},
+		{Timestamp: time.Unix(0, 0).UTC(), ObservedTimestamp: t0, Body: "bye", Resource: res,
+			Attributes: store.Attributes{"event.name": "logout"}},
+		{Timestamp: time.Unix(0, 0).UTC(), ObservedTimestamp: time.Unix(0, 0).UTC(), Body: "plain log line", Resource: res},
+	}
+	if diff := cmp.Diff(wantLogs, got.Logs, cmpopts.IgnoreFields(store.LogRecord{}, "LogID")); diff != "" {
+		t.Fatalf("log records (-want +got):\n%s", diff)
+	}
+	forwarding := converter(1, all).Logs(req) // LogEvents off: each record goes on once, as a log
+	if len(forwarding.Events) != 0 || len(forwarding.Logs) != 3 {
+		t.Fatalf("without LogEvents: %d events and %d logs, want 0 and 3", len(forwarding.Events), len(forwarding.Logs))
+	}
+	logsOff := converter(1, all)
+	logsOff.LogEvents, logsOff.Signals.Logs = true, false
+	if got := logsOff.Logs(req); len(got.Logs) != 0 || len(got.Events) != 2 {
+		t.Fatalf("logs off: %d logs and %d events, want 0 and the 2 events", len(got.Logs), len(got.Events))
 	}
 }
 

@@ -10,8 +10,8 @@ const (
 // The signals and outcomes a tally counts; an outcome is received, sampled
 // out, or a telemetry drop reason.
 var (
-	tallySignals = [...]string{sinkmetrics.SignalSpans, sinkmetrics.SignalEvents, sinkmetrics.SignalMetrics}
-	tallyReasons = [...]string{received, sampled, sinkmetrics.ReasonInvalid, sinkmetrics.ReasonDisabled, ReasonNotEvent}
+	tallySignals = [...]string{sinkmetrics.SignalSpans, sinkmetrics.SignalEvents, sinkmetrics.SignalMetrics, sinkmetrics.SignalLogs}
+	tallyReasons = [...]string{received, sampled, sinkmetrics.ReasonInvalid, sinkmetrics.ReasonDisabled}
 )
 
 // tally counts the outcomes of one request, so that the shared Prometheus

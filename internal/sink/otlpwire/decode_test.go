@@ -35,9 +35,9 @@ func (r *recording) Span(trace, span []byte, events int) (keepSpan, keepEvents b
 	return keep, keep && events%2 == 1
 }
 
-func (r *recording) LogRecord([]byte, string) bool { return true }
-func (r *recording) Metric(int) bool               { return true }
-func (r *recording) Restart()                      { r.asked = r.asked[:0] }
+func (r *recording) LogRecord([]byte, string) (keepLog, keepEvent bool) { return true, true }
+func (r *recording) Metric(int) bool                                    { return true }
+func (r *recording) Restart()                                           { r.asked = r.asked[:0] }
 
 // checkDecodesAsProtobuf decodes raw with DecodeTraces and with
 // proto.Unmarshal followed by Traces, under the same policy, and fails

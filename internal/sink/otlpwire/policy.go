@@ -14,8 +14,9 @@ type Policy interface {
 	// number of events: whether to keep the span, and its events.
 	Span(traceID, spanID []byte, events int) (keepSpan, keepEvents bool)
 	// LogRecord decides about one log record, given its trace id field
-	// and its event name (the field, else the event.name attribute).
-	LogRecord(traceID []byte, eventName string) bool
+	// and its event name (the field, else the event.name attribute):
+	// whether to keep it as a log record, and as an event.
+	LogRecord(traceID []byte, eventName string) (keepLog, keepEvent bool)
 	// Metric decides about the points of one metric.
 	Metric(points int) bool
 	// Restart forgets the decisions made so far: DecodeTraces calls it
@@ -35,6 +36,8 @@ func (keepAll) Resource(attrs store.Attributes) store.Attributes { return attrs 
 func (keepAll) Span([]byte, []byte, int) (keepSpan, keepEvents bool) {
 	return true, true
 }
-func (keepAll) LogRecord([]byte, string) bool { return true }
-func (keepAll) Metric(int) bool               { return true }
-func (keepAll) Restart()                      {}
+func (keepAll) LogRecord([]byte, string) (keepLog, keepEvent bool) {
+	return true, true
+}
+func (keepAll) Metric(int) bool { return true }
+func (keepAll) Restart()        {}

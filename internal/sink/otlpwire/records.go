@@ -99,6 +99,13 @@ func eventID(e *store.Event) string {
 		String(e.Type).String(e.Name).Time(e.Timestamp).Attributes(e.Attributes).Sum()
 }
 
+// logID is a log record's id by content.
+func logID(l *store.LogRecord) string {
+	return store.NewContentID("log").Attributes(l.Resource).String(l.Scope).Time(l.Timestamp).
+		Time(l.ObservedTimestamp).Int(int64(l.SeverityNumber)).String(l.SeverityText).Value(l.Body).
+		String(l.EventName).String(l.TraceID).String(l.SpanID).Int(int64(l.Flags)).Attributes(l.Attributes).Sum()
+}
+
 // metricID is a metric point's id by content.
 func metricID(m *store.Metric) string {
 	return store.NewContentID("metric").Attributes(m.Resource).String(m.Name).String(m.Unit).

@@ -177,6 +177,7 @@ func (p *Pipeline) append(b *store.Batch) {
 	cur.Spans = appendRecords(cur.Spans, b.Spans, p.opt.Size)
 	cur.Events = appendRecords(cur.Events, b.Events, p.opt.Size)
 	cur.Metrics = appendRecords(cur.Metrics, b.Metrics, p.opt.Size)
+	cur.Logs = appendRecords(cur.Logs, b.Logs, p.opt.Size)
 	cur.Encoded = append(cur.Encoded, b.Encoded...)
 }
 

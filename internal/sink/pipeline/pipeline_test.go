@@ -152,3 +152,25 @@ func TestShutdownGivesUpWhenItsContextEndsAndSaysSo(t *testing.T) {
 		t.Fatalf("Shutdown = %v, want an error wrapping context.Canceled", err)
 	}
 }
+
+// Requests of every kind of record gathered into one batch all reach the
+// store: log records once went missing when they joined a batch that held
+// other records.
+func TestEveryKindOfRecordJoinsTheBatch(t *testing.T) {
+	p, st := newPipeline(t, pipeline.Options{Size: 1000, Interval: time.Hour, MaxQueue: 2000})
+	logs := &store.Batch{Logs: []store.LogRecord{{LogID: fmt.Sprintf("%032x", 1), Body: "a"}, {LogID: fmt.Sprintf("%032x", 2), Body: "b"}}}
+	events := &store.Batch{Events: []store.Event{{EventID: fmt.Sprintf("%032x", 3), Type: "log", Name: "e"}}}
+	for _, b := range []*store.Batch{points(2), logs, events, points(1)} {
+		if err := p.Enqueue(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	gotLogs, _ := st.QueryLogs(context.Background(), store.LogQuery{})
+	gotEvents, _ := st.QueryEvents(context.Background(), store.EventQuery{})
+	if st.stored() != 3 || len(gotLogs) != 2 || len(gotEvents) != 1 {
+		t.Fatalf("stored %d points, %d logs, %d events; want 3, 2, 1", st.stored(), len(gotLogs), len(gotEvents))
+	}
+}

@@ -18,6 +18,7 @@ const (
 	kindSpans = iota
 	kindEvents
 	kindMetrics
+	kindLogs
 	kindEncoded
 	kinds
 )
@@ -31,7 +32,7 @@ type view struct {
 
 // lens are the numbers of records of each kind in the view.
 func (v *view) lens() [kinds]int {
-	return [kinds]int{len(v.b.Spans), len(v.b.Events), len(v.b.Metrics), len(v.b.Encoded)}
+	return [kinds]int{len(v.b.Spans), len(v.b.Events), len(v.b.Metrics), len(v.b.Logs), len(v.b.Encoded)}
 }
 
 // parts splits the view: into its kinds when it holds several, else into
@@ -66,6 +67,8 @@ func (v *view) sub(kind, from, to int) view {
 		out.b.Events = v.b.Events[from:to]
 	case kindMetrics:
 		out.b.Metrics = v.b.Metrics[from:to]
+	case kindLogs:
+		out.b.Logs = v.b.Logs[from:to]
 	case kindEncoded:
 		out.b.Encoded = v.b.Encoded[from:to]
 	}
@@ -107,11 +110,12 @@ type waiter struct {
 // puts them.
 func newWaiter(cur, b *store.Batch) *waiter {
 	w := &waiter{done: make(chan struct{})}
-	w.from = [kinds]int{len(cur.Spans), len(cur.Events), len(cur.Metrics), len(cur.Encoded)}
+	w.from = [kinds]int{len(cur.Spans), len(cur.Events), len(cur.Metrics), len(cur.Logs), len(cur.Encoded)}
 	w.to = w.from
 	w.to[kindSpans] += len(b.Spans)
 	w.to[kindEvents] += len(b.Events)
 	w.to[kindMetrics] += len(b.Metrics)
+	w.to[kindLogs] += len(b.Logs)
 	w.to[kindEncoded] += len(b.Encoded)
 	return w
 }

@@ -99,6 +99,7 @@ func (p *Pipeline) count(b *store.Batch, add func(signal string, n int)) {
 	add(sinkmetrics.SignalSpans, spans)
 	add(sinkmetrics.SignalEvents, events)
 	add(sinkmetrics.SignalMetrics, metrics)
+	add(sinkmetrics.SignalLogs, len(b.Logs))
 }
 
 func (p *Pipeline) storedCounter() func(string, int) {

@@ -6,10 +6,11 @@
 //	GET /api/v1/events?limit=&traceId=&type=&name=&from=&to=
 //	GET /api/v1/metrics?limit=&name=&from=&to=&attr.<key>=<value>
 //	GET /api/v1/metrics/aggregate?name=&from=&to=&step=&attr.<key>=<value>
+//	GET /api/v1/logs?limit=&from=&to=&minSeverity=&traceId=&spanId=&service=&body=&attr.<key>=<value>
 //
 // Times are RFC 3339 or integer Unix nanoseconds; step is a Go duration
 // ("1m") or integer seconds. Lists answer {"traces": [...]} (and "spans",
-// "events", "metrics", "buckets"); errors answer {"error": "..."} with 400 for
+// "events", "metrics", "buckets", "logs"); errors answer {"error": "..."} with 400 for
 // a bad parameter (the message names it), 404 for an unknown trace, and 501
 // from an export-only backend.
 //
@@ -48,6 +49,7 @@ func New(st store.Store) *Handler {
 	h.mux.HandleFunc("GET /api/v1/events", h.events)
 	h.mux.HandleFunc("GET /api/v1/metrics", h.metrics)
 	h.mux.HandleFunc("GET /api/v1/metrics/aggregate", h.aggregate)
+	h.mux.HandleFunc("GET /api/v1/logs", h.logs)
 	return h
 }
 

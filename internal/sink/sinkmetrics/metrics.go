@@ -18,6 +18,7 @@ const (
 	SignalSpans   = "spans"
 	SignalEvents  = "events"
 	SignalMetrics = "metrics"
+	SignalLogs    = "logs"
 )
 
 // Drop reasons: why an accepted record was not stored.

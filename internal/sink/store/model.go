@@ -56,12 +56,13 @@ type Batch struct {
 	Spans   []Span
 	Events  []Event
 	Metrics []Metric
+	Logs    []LogRecord
 	Encoded []Encoded
 }
 
 // Len is the number of records in the batch, those of Encoded included.
 func (b *Batch) Len() int {
-	n := len(b.Spans) + len(b.Events) + len(b.Metrics)
+	n := len(b.Spans) + len(b.Events) + len(b.Metrics) + len(b.Logs)
 	for i := range b.Encoded {
 		n += b.Encoded[i].Len()
 	}
@@ -165,4 +166,5 @@ type PruneResult struct {
 	Spans   int64 `json:"spans"`
 	Events  int64 `json:"events"`
 	Metrics int64 `json:"metrics"`
+	Logs    int64 `json:"logs"`
 }

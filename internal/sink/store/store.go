@@ -42,7 +42,7 @@ type Capabilities struct {
 // one transaction to the WAL; postgresql: committed; otlp: accepted by the
 // remote endpoint) and visible to every query that starts afterwards.
 // When Write returns an error, the caller may retry the same batch: records
-// are keyed by their ids (SpanID; EventID; MetricID), and writing a record
+// are keyed by their ids (SpanID; EventID; MetricID; LogID), and writing a record
 // whose id is already stored leaves one copy. Write never modifies the
 // batch. Errors that retrying cannot fix wrap ErrInvalid: every store checks
 // ids with ValidateBatch first and writes nothing of a batch it refuses.
@@ -58,8 +58,8 @@ type Capabilities struct {
 // EffectiveLimit to their Limit. Their order is documented on each query type.
 //
 // Prune deletes traces whose EndTime is before the cutoff together with
-// their spans, spans of those traces' ids, and events and metric points
-// whose Timestamp is before the cutoff.
+// their spans, spans of those traces' ids, events and metric points whose
+// Timestamp is before the cutoff, and log records whose Time() is.
 //
 // ReadAll calls fn with every stored record, in batches of at most batchSize
 // records, in an unspecified order; it stops at fn's first error and returns
@@ -77,6 +77,7 @@ type Store interface {
 	QuerySpans(ctx context.Context, q SpanQuery) ([]Span, error)
 	QueryEvents(ctx context.Context, q EventQuery) ([]Event, error)
 	QueryMetrics(ctx context.Context, q MetricQuery) ([]Metric, error)
+	QueryLogs(ctx context.Context, q LogQuery) ([]LogRecord, error)
 	AggregateMetrics(ctx context.Context, q AggregateQuery) ([]Aggregate, error)
 
 	Prune(ctx context.Context, before time.Time) (PruneResult, error)

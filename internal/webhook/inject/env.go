@@ -92,7 +92,7 @@ func groups(container string, s Settings, service string, w Workload) []group {
 	for _, off := range []struct {
 		on  bool
 		env string
-	}{{s.Traces, "OTEL_TRACES_EXPORTER"}, {s.Metrics, "OTEL_METRICS_EXPORTER"}, {s.Events, "OTEL_LOGS_EXPORTER"}} {
+	}{{s.Traces, "OTEL_TRACES_EXPORTER"}, {s.Metrics, "OTEL_METRICS_EXPORTER"}, {s.Events || s.Logs, "OTEL_LOGS_EXPORTER"}} {
 		if !off.on {
 			gs = append(gs, vars(value(off.env, "none")))
 		}

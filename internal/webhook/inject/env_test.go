@@ -40,11 +40,11 @@ func TestSettingsFor(t *testing.T) {
 	}{
 		{"grpc uses status.endpoints.otlpGrpc", backend(nil), ProtocolGRPC, Settings{
 			Backend: Ref{"obs", "sink"}, Endpoint: "http://status-grpc.obs.svc:4317", Protocol: ProtocolGRPC,
-			SamplingRate: "0.25", BatchSize: 200, ExportInterval: 2 * time.Second, Traces: true, Events: true, Metrics: true,
+			SamplingRate: "0.25", BatchSize: 200, ExportInterval: 2 * time.Second, Traces: true, Events: true, Metrics: true, Logs: true,
 		}},
 		{"http/protobuf uses status.endpoints.otlpHttp", backend(nil), ProtocolHTTP, Settings{
 			Backend: Ref{"obs", "sink"}, Endpoint: "http://status-http.obs.svc:4318", Protocol: ProtocolHTTP,
-			SamplingRate: "0.25", BatchSize: 200, ExportInterval: 2 * time.Second, Traces: true, Events: true, Metrics: true,
+			SamplingRate: "0.25", BatchSize: 200, ExportInterval: 2 * time.Second, Traces: true, Events: true, Metrics: true, Logs: true,
 		}},
 		{"no status yet: endpoint of the sink Service convention and API defaults", backend(func(b *telemetryv1alpha1.TelemetryBackend) {
 			b.Status = telemetryv1alpha1.TelemetryBackendStatus{}
@@ -52,7 +52,7 @@ func TestSettingsFor(t *testing.T) {
 			b.Spec.Signals = telemetryv1alpha1.Signals{Metrics: &off}
 		}), ProtocolGRPC, Settings{
 			Backend: Ref{"obs", "sink"}, Endpoint: "http://sink-sink.obs.svc:4317", Protocol: ProtocolGRPC,
-			SamplingRate: "1", BatchSize: 100, ExportInterval: 5 * time.Second, Traces: true, Events: true,
+			SamplingRate: "1", BatchSize: 100, ExportInterval: 5 * time.Second, Traces: true, Events: true, Logs: true,
 		}},
 	}
 	for _, tt := range tests {
@@ -107,7 +107,9 @@ func TestContainerEnv(t *testing.T) {
 		return out
 	}
 	disabled := base
-	disabled.Traces, disabled.Events = false, false
+	disabled.Traces, disabled.Events, disabled.Logs = false, false, false
+	eventsOff := base
+	eventsOff.Events = false
 	big := base
 	big.BatchSize = 5000
 
@@ -131,6 +133,7 @@ func TestContainerEnv(t *testing.T) {
 			without("OTEL_SERVICE_NAME")},
 		{"disabled signals get exporter none", nil, nil, disabled,
 			append(fullEnv("app"), value("OTEL_TRACES_EXPORTER", "none"), value("OTEL_LOGS_EXPORTER", "none"))},
+		{"logs keep the log exporter while events are off", nil, nil, eventsOff, fullEnv("app")},
 		{"own exporter choice beats a disabled signal", []corev1.EnvVar{value("OTEL_TRACES_EXPORTER", "otlp")}, nil, disabled,
 			append(fullEnv("app"), value("OTEL_LOGS_EXPORTER", "none"))},
 	}

@@ -29,8 +29,8 @@ type Settings struct {
 	BatchSize int32
 	// ExportInterval is the longest a record waits before export.
 	ExportInterval time.Duration
-	// Traces, Events and Metrics say which signals the backend accepts.
-	Traces, Events, Metrics bool
+	// Traces, Events, Metrics and Logs say which signals the backend accepts.
+	Traces, Events, Metrics, Logs bool
 	// Metadata become extra resource attributes.
 	Metadata map[string]string
 }
@@ -51,6 +51,7 @@ func SettingsFor(b *telemetryv1alpha1.TelemetryBackend, protocol string) Setting
 		Traces:         enabled(b.Spec.Signals.Traces),
 		Events:         enabled(b.Spec.Signals.Events),
 		Metrics:        enabled(b.Spec.Signals.Metrics),
+		Logs:           enabled(b.Spec.Signals.Logs),
 		Metadata:       b.Spec.Metadata,
 	}
 	if s.SamplingRate == "" {

@@ -24,7 +24,7 @@ func (s encodingStore) Write(ctx context.Context, b *store.Batch) error {
 	if err := store.ValidateBatch(b); err != nil {
 		return err
 	}
-	out := &store.Batch{Events: b.Events, Metrics: b.Metrics}
+	out := &store.Batch{Events: b.Events, Metrics: b.Metrics, Logs: b.Logs}
 	if len(b.Spans) > 0 {
 		raw, err := otlpwire.EncodeSpans(b.Spans)
 		if err != nil {

@@ -38,9 +38,11 @@ type Store struct {
 	events      map[string]*eventEntry
 	metrics     map[string]*metricEntry
 	series      map[string]*series // the points in metrics, by name
+	logs        map[string]*logEntry
 	traceOrder  fifo
 	eventOrder  fifo
 	metricOrder fifo
+	logOrder    fifo
 	chunks      chunks
 }
 
@@ -68,12 +70,14 @@ func New(limits config.Memory) *Store {
 	setDefault(&limits.MaxTraces, config.DefaultMaxTraces)
 	setDefault(&limits.MaxEvents, config.DefaultMaxEvents)
 	setDefault(&limits.MaxMetricPoints, config.DefaultMaxMetricPoints)
+	setDefault(&limits.MaxLogs, config.DefaultMaxLogs)
 	return &Store{
 		limits:  limits,
 		traces:  map[string]*traceEntry{},
 		events:  map[string]*eventEntry{},
 		metrics: map[string]*metricEntry{},
 		series:  map[string]*series{},
+		logs:    map[string]*logEntry{},
 		chunks:  newChunks(),
 	}
 }
@@ -92,8 +96,8 @@ func (s *Store) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true
-	s.traces, s.events, s.metrics, s.series, s.spanCount, s.chunks = nil, nil, nil, nil, 0, newChunks()
-	s.traceOrder, s.eventOrder, s.metricOrder = fifo{}, fifo{}, fifo{}
+	s.traces, s.events, s.metrics, s.series, s.logs, s.spanCount, s.chunks = nil, nil, nil, nil, nil, 0, newChunks()
+	s.traceOrder, s.eventOrder, s.metricOrder, s.logOrder = fifo{}, fifo{}, fifo{}, fifo{}
 	return nil
 }
 
@@ -122,6 +126,9 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	}
 	for _, m := range b.Metrics {
 		s.addMetric(m)
+	}
+	for _, l := range b.Logs {
+		s.addLog(l)
 	}
 	s.evict()
 	return nil
@@ -359,6 +366,7 @@ func (s *Store) evict() {
 			s.deleteMetric(it.id, m)
 		}
 	}
+	s.evictLogs()
 }
 
 func (s *Store) deleteTrace(id string, e *traceEntry) {

@@ -38,6 +38,12 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 			delete(s.metrics, id)
 		}
 	}
+	for id, l := range s.logs {
+		if l.log.Time().Before(before) {
+			r.Logs++
+			delete(s.logs, id)
+		}
+	}
 	s.compact()
 	return r, nil
 }
@@ -54,6 +60,10 @@ func (s *Store) compact() {
 	s.metricOrder.compact(func(it fifoItem) bool {
 		m, ok := s.metrics[it.id]
 		return ok && m.seq == it.seq
+	})
+	s.logOrder.compact(func(it fifoItem) bool {
+		l, ok := s.logs[it.id]
+		return ok && l.seq == it.seq
 	})
 	for name, ser := range s.series {
 		ser.keep(func(e *metricEntry) bool { return s.metrics[e.metric.MetricID] == e })
@@ -82,6 +92,9 @@ func (s *Store) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch
 	for _, m := range s.metrics {
 		all.Metrics = append(all.Metrics, m.metric)
 	}
+	for _, l := range s.logs {
+		all.Logs = append(all.Logs, l.log)
+	}
 	s.mu.RUnlock()
 	return inBatches(ctx, &all, batchSize, fn)
 }
@@ -96,7 +109,8 @@ func inBatches(ctx context.Context, all *store.Batch, size int, fn func(*store.B
 		room := size
 		b.Spans, all.Spans, room = take(all.Spans, room)
 		b.Events, all.Events, room = take(all.Events, room)
-		b.Metrics, all.Metrics, _ = take(all.Metrics, room)
+		b.Metrics, all.Metrics, room = take(all.Metrics, room)
+		b.Logs, all.Logs, _ = take(all.Logs, room)
 		if err := fn(&b); err != nil {
 			return err
 		}

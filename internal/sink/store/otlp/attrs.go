@@ -77,6 +77,11 @@ func validate(b *store.Batch) error {
 			return fmt.Errorf("%w: metric %q: trace id must be 32 hex digits", store.ErrInvalid, m.MetricID)
 		}
 	}
+	for _, l := range b.Logs {
+		if (l.TraceID != "" && !isHex(l.TraceID, 16)) || (l.SpanID != "" && !isHex(l.SpanID, 8)) {
+			return fmt.Errorf("%w: log record %q: trace and span ids must be 32 and 16 hex digits", store.ErrInvalid, l.LogID)
+		}
+	}
 	return nil
 }
 

@@ -110,6 +110,9 @@ func (s *Store) Write(ctx context.Context, b *store.Batch) error {
 	if len(b.Metrics) > 0 {
 		errs = append(errs, s.exp.metrics(ctx, resourceMetrics(b.Metrics)))
 	}
+	if len(b.Logs) > 0 {
+		errs = append(errs, s.exp.logs(ctx, forwardLogs(b.Logs)))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("otlp export: %w", err)
 	}
@@ -146,6 +149,11 @@ func (s *Store) QueryEvents(context.Context, store.EventQuery) ([]store.Event, e
 
 // QueryMetrics returns ErrUnsupported: the store is export-only.
 func (s *Store) QueryMetrics(context.Context, store.MetricQuery) ([]store.Metric, error) {
+	return nil, s.check()
+}
+
+// QueryLogs returns ErrUnsupported: the store is export-only.
+func (s *Store) QueryLogs(context.Context, store.LogQuery) ([]store.LogRecord, error) {
 	return nil, s.check()
 }
 

@@ -20,6 +20,7 @@ var dialect = sqlquery.Dialect{
 	FirstID:   zeroUUID,
 	Attribute: matchJSON,
 	Text:      func(s string) any { return text(s) },
+	Contains:  func(col, param string) string { return "strpos(" + col + ", " + param + ") > 0" },
 }
 
 // zeroUUID starts a page walk; the all-zero id itself is never a record,

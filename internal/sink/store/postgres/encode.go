@@ -16,8 +16,8 @@ import (
 // encoded holds a batch's rows as COPY wants them, and its trace rows as
 // the arrays that write_traces.sql takes.
 type encoded struct {
-	spans, events, metrics [][]any
-	traces                 traceArrays
+	spans, events, metrics, logs [][]any
+	traces                       traceArrays
 }
 
 // traceArrays holds one trace row per index, with the count of its spans.
@@ -114,6 +114,13 @@ func encodeBatch(b *store.Batch) (*encoded, error) {
 		}
 		e.metrics = append(e.metrics, []any{uuid(m.MetricID), uuid(m.TraceID), text(m.Name), m.Value, text(m.Unit),
 			m.AggregationType, m.Timestamp, attrs, res})
+	}
+	for i := range b.Logs {
+		row, err := logRow(&b.Logs[i], &memo)
+		if err != nil {
+			return nil, err
+		}
+		e.logs = append(e.logs, row)
 	}
 	return &e, nil
 }

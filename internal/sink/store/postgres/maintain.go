@@ -67,7 +67,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", runsLock); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, pruneSQL, before).Scan(&r.Traces, &r.Spans, &r.Events, &r.Metrics)
+		return tx.QueryRow(ctx, pruneSQL, before).Scan(&r.Traces, &r.Spans, &r.Events, &r.Metrics, &r.Logs)
 	})
 	if err != nil {
 		return store.PruneResult{}, wrap("prune", err)

@@ -55,6 +55,7 @@ var (
 	writeSpansSQL    = mustSQL("write_spans")
 	writeTracesSQL   = mustSQL("write_traces")
 	insertEventsSQL  = mustSQL("insert_events")
+	insertLogsSQL    = mustSQL("insert_logs")
 	insertMetricsSQL = mustSQL("insert_metrics")
 	migrateSQL       = mustSQL("migrate")
 	pruneSQL         = mustSQL("prune")

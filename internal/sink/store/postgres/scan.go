@@ -27,6 +27,7 @@ var tables = sqlquery.Tables{
 	Spans:   sqlquery.Table[store.Span]{Cols: spanCols, Read: readSpan},
 	Events:  sqlquery.Table[store.Event]{Cols: eventCols, Read: readEvent},
 	Metrics: sqlquery.Table[store.Metric]{Cols: metricCols, Read: readMetric},
+	Logs:    sqlquery.Table[store.LogRecord]{Cols: logCols, Read: readLog},
 }
 
 // uuidHex is the contract's form of a UUID column: 32 hex digits, or empty
@@ -39,6 +40,9 @@ func uuidHex(u pgtype.UUID) string {
 }
 
 func utc(t *time.Time) { *t = t.UTC() }
+
+// nsTime is a time kept as Unix nanoseconds.
+func nsTime(v int64) time.Time { return time.Unix(0, v).UTC() }
 
 func readTrace(row sqlquery.Scanner) (store.Trace, error) {
 	var t store.Trace

@@ -48,8 +48,8 @@ func TestOpeningAVersion3DatabaseKeepsAttributeFiltersIndexed(t *testing.T) {
 		}
 		defs = append(defs, d)
 	}
-	if len(defs) != 5 {
-		t.Errorf("%d GIN indexes, want 5: %q", len(defs), defs)
+	if len(defs) < 5 { // the five of version 3; later versions add their own
+		t.Errorf("%d GIN indexes, want at least the 5 of version 3: %q", len(defs), defs)
 	}
 	for _, d := range defs {
 		if !strings.Contains(d, "jsonb_path_ops") {

@@ -100,3 +100,22 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 		t.Errorf("%d runs of latency, want 6", runs)
 	}
 }
+
+// A database of schema 6, written before log records were kept, gains the
+// logs table and keeps what it held.
+func TestOpeningAVersion6DatabaseAddsTheLogsTable(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	conn := createVersion(t, url, 6)
+	e := storetest.UpgradeEvent()
+	if _, err := conn.Exec(t.Context(), "INSERT INTO events (event_id, type, name, timestamp) VALUES ($1, $2, $3, $4)",
+		e.EventID, e.Type, e.Name, e.Timestamp); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close(t.Context())
+	s, err := postgres.Open(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	storetest.CheckLogsAfterUpgrade(t, s)
+}

@@ -54,6 +54,7 @@ func (e *encoded) write(ctx context.Context, tx pgx.Tx, staged bool) error {
 	for _, step := range []copyStep{
 		{"stage_events", eventStageCols, e.events, insertEventsSQL},
 		{"stage_metrics", metricStageCols, e.metrics, insertMetricsSQL},
+		{"stage_logs", logStageCols, e.logs, insertLogsSQL},
 	} {
 		if len(step.rows) == 0 {
 			continue
@@ -133,6 +134,8 @@ var (
 	spanCopyCols    = strings.Fields("span_id trace_id parent_span_id name kind start_time end_time duration status status_message scope attributes resource")
 	eventStageCols  = strings.Fields("event_id trace_id span_id type name timestamp attributes resource")
 	metricStageCols = strings.Fields("metric_id trace_id name value unit aggregation_type timestamp attributes resource")
+	logStageCols    = strings.Fields("log_id timestamp time_unix_nano observed_time severity_number severity_text " +
+		"body body_text event_name trace_id span_id flags scope attributes resource")
 )
 
 // uuid renders a 32-hex-digit id (ValidateBatch checked it) for a UUID

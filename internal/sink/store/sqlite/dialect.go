@@ -19,6 +19,7 @@ var dialect = sqlquery.Dialect{
 	FirstID:   "",
 	Attribute: matchJSON,
 	Text:      func(s string) any { return s },
+	Contains:  func(col, param string) string { return "instr(" + col + ", " + param + ") > 0" },
 }
 
 // matchJSON looks the key up with json_each, whose type column tells

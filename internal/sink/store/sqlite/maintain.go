@@ -72,6 +72,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (store.PruneResult,
 		{&r.Traces, "DELETE FROM traces WHERE end_time < ?"},
 		{&r.Events, "DELETE FROM events WHERE timestamp < ?"},
 		{&r.Metrics, "DELETE FROM metrics WHERE timestamp < ?"},
+		{&r.Logs, "DELETE FROM logs WHERE timestamp < ?"},
 	} {
 		res, err := tx.ExecContext(ctx, step.sql, cut)
 		if err != nil {

@@ -47,8 +47,8 @@ func TestReopeningKeepsDataAndSchemaVersion(t *testing.T) {
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
 		t.Fatal(err)
 	}
-	if version != 6 || mode != "wal" {
-		t.Errorf("user_version %d, journal_mode %q; want 6 (the schema files) and wal", version, mode)
+	if version != sqlite.SchemaVersion() || mode != "wal" {
+		t.Errorf("user_version %d, journal_mode %q; want %d (the schema files) and wal", version, mode, sqlite.SchemaVersion())
 	}
 }
 

@@ -27,6 +27,7 @@ var tables = sqlquery.Tables{
 	Spans:   sqlquery.Table[store.Span]{Cols: spanCols, Read: readSpan},
 	Events:  sqlquery.Table[store.Event]{Cols: eventCols, Read: readEvent},
 	Metrics: sqlquery.Table[store.Metric]{Cols: metricCols, Read: readMetric},
+	Logs:    sqlquery.Table[store.LogRecord]{Cols: logCols, Read: readLog},
 }
 
 type scanner = sqlquery.Scanner

@@ -11,14 +11,14 @@ var sqlFS embed.FS
 
 // statements are the batch writer's, prepared once on its connection.
 type statements struct {
-	insertSpan, insertEvent, insertMetric, insertRun, selectTraces, upsertTrace *stmt
+	insertSpan, insertEvent, insertMetric, insertRun, selectTraces, upsertTrace, insertLog *stmt
 }
 
 func (st *statements) prepare(c *conn) error {
 	for name, p := range map[string]**stmt{
 		"insert_span": &st.insertSpan, "insert_event": &st.insertEvent,
 		"insert_metric": &st.insertMetric, "insert_run": &st.insertRun, "select_traces": &st.selectTraces,
-		"upsert_trace": &st.upsertTrace,
+		"upsert_trace": &st.upsertTrace, "insert_log": &st.insertLog,
 	} {
 		body, err := sqlFS.ReadFile("sql/" + name + ".sql")
 		if err != nil {
@@ -36,7 +36,7 @@ func (st *statements) prepare(c *conn) error {
 }
 
 func (st *statements) close() {
-	for _, s := range []*stmt{st.insertSpan, st.insertEvent, st.insertMetric, st.insertRun, st.selectTraces, st.upsertTrace} {
+	for _, s := range []*stmt{st.insertSpan, st.insertEvent, st.insertMetric, st.insertRun, st.selectTraces, st.upsertTrace, st.insertLog} {
 		if s != nil {
 			s.finalize()
 		}

@@ -90,8 +90,8 @@ func TestOpeningAVersion2DatabaseFillsTheValueRuns(t *testing.T) {
 	}
 	// 500 points 0.7 s apart cover minutes 0 to 5; the upgrade makes one run
 	// per minute, the write after it one more.
-	if version != 6 || runs != 7 {
-		t.Errorf("user_version %d with %d runs of latency; want 6 and 7", version, runs)
+	if version != sqlite.SchemaVersion() || runs != 7 {
+		t.Errorf("user_version %d with %d runs of latency; want %d and 7", version, runs, sqlite.SchemaVersion())
 	}
 }
 
@@ -125,8 +125,8 @@ func TestOpeningAVersion3DatabaseKeysSpansByTrace(t *testing.T) {
 	storetest.CheckSpansKeyedByTrace(t, s, old)
 	version, indexes := spanIndexes(t, path)
 	want := []string{"idx_spans_start_time", "idx_spans_trace_id_span_id"}
-	if version != 6 || !slices.Equal(indexes, want) {
-		t.Errorf("user_version %d, indexes on spans %v; want 6 and %v", version, indexes, want)
+	if version != sqlite.SchemaVersion() || !slices.Equal(indexes, want) {
+		t.Errorf("user_version %d, indexes on spans %v; want %d and %v", version, indexes, sqlite.SchemaVersion(), want)
 	}
 }
 
@@ -158,4 +158,23 @@ func spanIndexes(t *testing.T, path string) (version int, indexes []string) {
 		t.Fatal(err)
 	}
 	return version, indexes
+}
+
+// A database of schema 6, written before log records were kept, gains the
+// logs table and keeps what it held.
+func TestOpeningAVersion6DatabaseAddsTheLogsTable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v6.db")
+	db := createVersion(t, path, 6)
+	e := storetest.UpgradeEvent()
+	if _, err := db.Exec("INSERT INTO events (event_id, type, name, timestamp) VALUES (?, ?, ?, ?)",
+		e.EventID, e.Type, e.Name, e.Timestamp.UnixNano()); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+	s, err := sqlite.Open(t.Context(), path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	storetest.CheckLogsAfterUpgrade(t, s)
 }

@@ -78,7 +78,10 @@ func (s *Store) writeAll(b *store.Batch) error {
 			return err
 		}
 	}
-	return s.insertMetrics(b.Metrics, &memo)
+	if err := s.insertMetrics(b.Metrics, &memo); err != nil {
+		return err
+	}
+	return s.insertLogs(b.Logs, &memo)
 }
 
 // insertSpans returns the spans that were not stored yet: only they count

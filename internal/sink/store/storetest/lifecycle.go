@@ -24,14 +24,16 @@ func testPrune(t *testing.T, s store.Store) {
 			span(3, 5, 0, "new", 2000, 3000)},
 		Events:  []store.Event{event(1, 1, "log", "old", 999), event(2, 1, "log", "at cutoff", 1000)},
 		Metrics: []store.Metric{metric(1, "m", 1, 0, nil), metric(2, "m", 2, 500, nil), metric(3, "m", 3, 1500, nil)},
+		Logs:    []store.LogRecord{logRecord(1, "old", 10, 999), observedOnly(logRecord(2, "observed old", 10, 999)), logRecord(3, "new", 10, 1000)},
 	})
 	got := must[store.PruneResult](t)(s.Prune(ctx(t), cutoff))
-	check(t, "pruned", store.PruneResult{Traces: 1, Spans: 2, Events: 1, Metrics: 2}, got)
+	check(t, "pruned", store.PruneResult{Traces: 1, Spans: 2, Events: 1, Metrics: 2, Logs: 2}, got)
 	check(t, "traces left", ids([]int{3, 2}, traceID),
 		traceIDs(must[[]store.Trace](t)(s.QueryTraces(ctx(t), store.TraceQuery{}))))
 	check(t, "spans left", 3, len(must[[]store.Span](t)(s.QuerySpans(ctx(t), store.SpanQuery{}))))
 	check(t, "events left", 1, len(must[[]store.Event](t)(s.QueryEvents(ctx(t), store.EventQuery{}))))
 	check(t, "metrics left", 1, len(must[[]store.Metric](t)(s.QueryMetrics(ctx(t), store.MetricQuery{}))))
+	check(t, "logs left", 1, len(must[[]store.LogRecord](t)(s.QueryLogs(ctx(t), store.LogQuery{}))))
 	_, err := s.GetTrace(ctx(t), traceID(1))
 	wantErr(t, "pruned trace", err, store.ErrNotFound)
 	check(t, "second pass", store.PruneResult{}, must[store.PruneResult](t)(s.Prune(ctx(t), cutoff)))
@@ -53,6 +55,9 @@ func testReadAll(t *testing.T, s store.Store) {
 	for n := 1; n <= 17; n++ {
 		in.Metrics = append(in.Metrics, metric(n, "m", float64(n), n, nil))
 	}
+	for n := 1; n <= 11; n++ {
+		in.Logs = append(in.Logs, logRecord(n, "line", 9, n))
+	}
 	write(t, s, &in)
 	var got store.Batch
 	err := s.ReadAll(ctx(t), 7, func(b *store.Batch) error {
@@ -62,6 +67,7 @@ func testReadAll(t *testing.T, s store.Store) {
 		got.Spans = append(got.Spans, b.Spans...)
 		got.Events = append(got.Events, b.Events...)
 		got.Metrics = append(got.Metrics, b.Metrics...)
+		got.Logs = append(got.Logs, b.Logs...)
 		return nil
 	})
 	if err != nil {
@@ -136,6 +142,7 @@ func callAll(t *testing.T, s store.Store) map[string]error {
 	_, errs["QuerySpans"] = s.QuerySpans(c, store.SpanQuery{})
 	_, errs["QueryEvents"] = s.QueryEvents(c, store.EventQuery{})
 	_, errs["QueryMetrics"] = s.QueryMetrics(c, store.MetricQuery{})
+	_, errs["QueryLogs"] = s.QueryLogs(c, store.LogQuery{})
 	_, errs["AggregateMetrics"] = s.AggregateMetrics(c, store.AggregateQuery{Name: "m"})
 	_, errs["Prune"] = s.Prune(c, time.Now())
 	errs["ReadAll"] = s.ReadAll(c, 10, func(*store.Batch) error { return nil })

@@ -20,6 +20,7 @@ func runNoQuery(t *testing.T, newStore NewStore, caps store.Capabilities) {
 		_, errs["QuerySpans"] = s.QuerySpans(c, store.SpanQuery{})
 		_, errs["QueryEvents"] = s.QueryEvents(c, store.EventQuery{})
 		_, errs["QueryMetrics"] = s.QueryMetrics(c, store.MetricQuery{})
+		_, errs["QueryLogs"] = s.QueryLogs(c, store.LogQuery{})
 		_, errs["AggregateMetrics"] = s.AggregateMetrics(c, store.AggregateQuery{Name: "m"})
 		errs["ReadAll"] = s.ReadAll(c, 10, func(*store.Batch) error { return nil })
 		if caps.NoRetention {
@@ -52,9 +53,10 @@ func runNoQuery(t *testing.T, newStore NewStore, caps store.Capabilities) {
 // compare equal.
 func sorted(b *store.Batch) *store.Batch {
 	out := &store.Batch{Spans: slices.Clone(b.Spans), Events: slices.Clone(b.Events),
-		Metrics: slices.Clone(b.Metrics)}
+		Metrics: slices.Clone(b.Metrics), Logs: slices.Clone(b.Logs)}
 	slices.SortFunc(out.Spans, func(x, y store.Span) int { return cmp.Compare(x.SpanID, y.SpanID) })
 	slices.SortFunc(out.Events, func(x, y store.Event) int { return cmp.Compare(x.EventID, y.EventID) })
 	slices.SortFunc(out.Metrics, func(x, y store.Metric) int { return cmp.Compare(x.MetricID, y.MetricID) })
+	slices.SortFunc(out.Logs, func(x, y store.LogRecord) int { return cmp.Compare(x.LogID, y.LogID) })
 	return out
 }

@@ -43,7 +43,7 @@ func Run(t *testing.T, newStore NewStore) {
 		return
 	}
 	for _, group := range [][]subtest{writeTests, traceTests, queryTests, signalTests,
-		aggregateTests, lifecycleTests} {
+		aggregateTests, logTests, lifecycleTests} {
 		for _, st := range group {
 			t.Run(st.name, func(t *testing.T) { st.run(t, newStore(t)) })
 		}
@@ -70,6 +70,7 @@ func traceID(n int) string  { return fmt.Sprintf("%032x", 0xa000+n) }
 func spanID(n int) string   { return fmt.Sprintf("%016x", 0xb000+n) }
 func eventID(n int) string  { return fmt.Sprintf("%032x", 0xe000+n) }
 func metricID(n int) string { return fmt.Sprintf("%032x", 0xf000+n) }
+func logID(n int) string    { return fmt.Sprintf("%032x", 0xd000+n) }
 
 // span builds span n of trace tr; parent 0 makes a root.
 func span(tr, n, parent int, name string, startMs, endMs int) store.Span {

@@ -82,3 +82,26 @@ func SchemaFiles(t *testing.T, n int) []string {
 	}
 	return bodies
 }
+
+// CheckLogsAfterUpgrade checks a store opened on a database written before
+// log records were kept (schema 6, holding one event, event(1, ...) at 5 ms):
+// the event is still there, and log records are written and queried.
+func CheckLogsAfterUpgrade(t *testing.T, s store.Store) {
+	t.Helper()
+	events := must[[]store.Event](t)(s.QueryEvents(ctx(t), store.EventQuery{}))
+	check(t, "the event written before", []string{eventID(1)}, eventIDs(events))
+	l := logRecord(1, "after the upgrade", 9, 10)
+	write(t, s, &store.Batch{Logs: []store.LogRecord{l}})
+	check(t, "log records", []store.LogRecord{l}, must[[]store.LogRecord](t)(s.QueryLogs(ctx(t), store.LogQuery{})))
+}
+
+// UpgradeEvent is the event CheckLogsAfterUpgrade expects.
+func UpgradeEvent() store.Event { return event(1, 0, "log", "before", 5) }
+
+func eventIDs(events []store.Event) []string {
+	out := make([]string, 0, len(events))
+	for _, e := range events {
+		out = append(out, e.EventID)
+	}
+	return out
+}

@@ -31,3 +31,27 @@ func UnmarshalPair(attrs, res []byte, a, r *store.Attributes) error {
 	*r, err = Unmarshal(res)
 	return err
 }
+
+// MarshalBody encodes a log record's body, any attribute value or none, as
+// the object {"v": body}, so that every kind of value round-trips as
+// attributes do; no body encodes as {}. A body that cannot be encoded is
+// the record's fault, so the error wraps store.ErrInvalid.
+func MarshalBody(body any) ([]byte, error) {
+	if body == nil {
+		return []byte("{}"), nil
+	}
+	b, err := Marshal(store.Attributes{"v": body})
+	if err != nil {
+		return nil, fmt.Errorf("%w: log body: %w", store.ErrInvalid, err)
+	}
+	return b, nil
+}
+
+// UnmarshalBody decodes what MarshalBody wrote.
+func UnmarshalBody(data []byte) (any, error) {
+	m, err := Unmarshal(data)
+	if err != nil {
+		return nil, err
+	}
+	return m["v"], nil
+}

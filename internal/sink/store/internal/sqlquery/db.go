@@ -31,6 +31,7 @@ type Tables struct {
 	Spans   Table[store.Span]
 	Events  Table[store.Event]
 	Metrics Table[store.Metric]
+	Logs    Table[store.LogRecord]
 }
 
 // DB is how Queries reaches a store's database.

@@ -7,7 +7,8 @@ import (
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
 )
 
-// ReadAll pages through spans, events and metric points by primary key, so
+// ReadAll pages through spans, events, metric points and log records by
+// primary key, so
 // that no cursor stays open while fn runs. Trace rows are left out: stores
 // derive them from the spans.
 func (q *Queries) ReadAll(ctx context.Context, batchSize int, fn func(*store.Batch) error) error {
@@ -30,6 +31,11 @@ func (q *Queries) ReadAll(ctx context.Context, batchSize int, fn func(*store.Bat
 		err = keyWalk[store.Metric]{q.t.Metrics, d.idPage(q.t.Metrics.Cols, "metrics", "metric_id"), []any{d.FirstID},
 			func(m *store.Metric) []any { return []any{m.MetricID} },
 			func(p []store.Metric) *store.Batch { return &store.Batch{Metrics: p} }}.run(ctx, q, batchSize, fn)
+	}
+	if err == nil {
+		err = keyWalk[store.LogRecord]{q.t.Logs, d.idPage(q.t.Logs.Cols, "logs", "log_id"), []any{d.FirstID},
+			func(l *store.LogRecord) []any { return []any{l.LogID} },
+			func(p []store.LogRecord) *store.Batch { return &store.Batch{Logs: p} }}.run(ctx, q, batchSize, fn)
 	}
 	return err
 }

@@ -97,7 +97,7 @@ func TestReadAllPagesEachTableAfterTheLastKeyItRead(t *testing.T) {
 		t.Errorf("batches (-want +got):\n%s", d)
 	}
 	// Each page starts after the last key read; an empty page ends a table.
-	wantCalls := []string{"0,,2", "1,b,2", "3,c,2", "3,d,2", "0,2", "6,2", "7,2", "0,2"}
+	wantCalls := []string{"0,,2", "1,b,2", "3,c,2", "3,d,2", "0,2", "6,2", "7,2", "0,2", "0,2"}
 	if d := cmp.Diff(wantCalls, db.calls); d != "" {
 		t.Errorf("page parameters (-want +got):\n%s", d)
 	}

@@ -31,6 +31,9 @@ type Dialect struct {
 	// Text is the parameter compared with a text column: the string as
 	// the column keeps it (PostgreSQL's escape NUL, attrjson.EscapeNUL).
 	Text func(string) any
+	// Contains is the condition that the text column col contains the
+	// string whose placeholder is param.
+	Contains func(col, param string) string
 }
 
 // Where builds a statement's WHERE clause and collects the statement's

@@ -14,3 +14,8 @@ CREATE TEMP TABLE stage_metrics (
     metric_id UUID, trace_id UUID, name TEXT, value DOUBLE PRECISION, unit TEXT,
     aggregation_type TEXT, timestamp TIMESTAMPTZ, attributes JSONB, resource JSONB
 ) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE stage_logs (
+    log_id UUID, timestamp TIMESTAMPTZ, time_unix_nano BIGINT, observed_time BIGINT, severity_number INTEGER,
+    severity_text TEXT, body JSONB, body_text TEXT, event_name TEXT, trace_id UUID, span_id TEXT COLLATE "C",
+    flags BIGINT, scope TEXT, attributes JSONB, resource JSONB
+) ON COMMIT DELETE ROWS;
