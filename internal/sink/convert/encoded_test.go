@@ -35,6 +35,9 @@ func checkSameAsProtobuf(t *testing.T, raw []byte, c func() *convert.Converter) 
 	var want convert.Converted
 	wantErr := proto.Unmarshal(raw, req)
 	if wantErr == nil {
+		wantErr = otlpwire.CheckTimes(req)
+	}
+	if wantErr == nil {
 		want = slow.Traces(req)
 	}
 	if diff := cmp.Diff(errText(wantErr), errText(gotErr)); diff != "" {

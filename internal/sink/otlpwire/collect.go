@@ -23,7 +23,7 @@ import (
 func ValidateTraces(raw []byte, col *SpanCollector) ([]byte, error) {
 	col.reset(raw)
 	if err := traceRequestSchema().validate(raw, 0, col, nil); err == nil {
-		return raw, nil
+		return raw, col.timeErr
 	}
 	req := &coltracepb.ExportTraceServiceRequest{}
 	if err := proto.Unmarshal(raw, req); err != nil {
@@ -37,7 +37,7 @@ func ValidateTraces(raw []byte, col *SpanCollector) ([]byte, error) {
 	if err := traceRequestSchema().validate(raw, 0, col, nil); err != nil {
 		return nil, fmt.Errorf("otlpwire: protobuf's own encoding of the request does not validate: %w", err)
 	}
-	return raw, nil
+	return raw, col.timeErr
 }
 
 // SpanCollector gathers, while ValidateTraces checks a request, what the
@@ -46,6 +46,7 @@ type SpanCollector struct {
 	data      []byte // the request, which names point into
 	resources int    // ResourceSpans met so far
 	spans     []SpanInfo
+	timeErr   error // the first time field past what the sink keeps
 }
 
 // SpanInfo is what a SpanCollector gathers of one span.
@@ -77,7 +78,14 @@ func (c *SpanCollector) Release() {
 }
 
 func (c *SpanCollector) reset(data []byte) {
-	c.data, c.resources, c.spans = data, 0, c.spans[:0]
+	c.data, c.resources, c.spans, c.timeErr = data, 0, c.spans[:0], nil
+}
+
+// time notes a time field's value when it is past what the sink keeps.
+func (c *SpanCollector) time(field string, ns uint64) {
+	if c.timeErr == nil {
+		c.timeErr = checkTime(field, ns)
+	}
 }
 
 // message validates a nested message v, noting it when it has a role.
@@ -85,6 +93,16 @@ func (c *SpanCollector) message(m *schema, v []byte, depth int) error {
 	switch m.role {
 	case roleResourceSpans:
 		c.resources++
+	case roleSpanEvent:
+		if err := m.validate(v, depth+1, c, nil); err != nil {
+			return err
+		}
+		EachField(v, func(f Field) {
+			if f.Num == SpanEventTime && f.Type == protowire.Fixed64Type {
+				c.time("Span.Event.time_unix_nano", f.Value)
+			}
+		})
+		return nil
 	case roleSpan:
 		c.spans = append(c.spans, SpanInfo{Head: store.SpanHead{Resource: int32(c.resources - 1)}})
 		// No span nests in a span: the pointer stays valid.
@@ -97,6 +115,8 @@ func (c *SpanCollector) message(m *schema, v []byte, depth int) error {
 			return err
 		}
 		sf.finish()
+		c.time("Span.start_time_unix_nano", uint64(sf.Head.Start))
+		c.time("Span.end_time_unix_nano", uint64(sf.Head.End))
 		return nil
 	}
 	return m.validate(v, depth+1, c, nil)

@@ -45,7 +45,8 @@ func DecodeTraces(raw []byte, p Policy) (*store.Batch, error) {
 	in := interners.Get().(*interner)
 	defer interners.Put(in)
 	d := traceDecoder{p: p, in: in, b: &store.Batch{}}
-	if err := d.request(raw); err == nil {
+	err := d.request(raw)
+	if err == nil {
 		if len(d.b.Spans) == 0 {
 			d.b.Spans = nil // room was made for spans that were not kept
 		}
@@ -55,6 +56,9 @@ func DecodeTraces(raw []byte, p Policy) (*store.Batch, error) {
 	p.Restart()
 	req := &coltracepb.ExportTraceServiceRequest{}
 	if err := proto.Unmarshal(raw, req); err != nil {
+		return nil, err
+	}
+	if err := CheckTimes(req); err != nil {
 		return nil, err
 	}
 	return Traces(req, p), nil

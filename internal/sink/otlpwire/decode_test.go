@@ -58,6 +58,9 @@ func checkDecodesAsProtobuf(t *testing.T, raw []byte) {
 		var want *store.Batch
 		wantErr := proto.Unmarshal(raw, req)
 		if wantErr == nil {
+			wantErr = otlpwire.CheckTimes(req)
+		}
+		if wantErr == nil {
 			want = otlpwire.Traces(req, slowPolicy)
 		}
 		if diff := cmp.Diff(errText(wantErr), errText(gotErr)); diff != "" {

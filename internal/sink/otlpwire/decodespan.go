@@ -65,9 +65,13 @@ func (d *traceDecoder) spanField(sp *wireSpan, f Field) (err error) {
 	case SpanKind:
 		err, sp.kind = is(f, protowire.VarintType), int32(f.Value)
 	case SpanStartTime:
-		err, sp.start = is(f, protowire.Fixed64Type), f.Value
+		if err, sp.start = is(f, protowire.Fixed64Type), f.Value; err == nil {
+			err = checkTime("Span.start_time_unix_nano", f.Value)
+		}
 	case SpanEndTime:
-		err, sp.end = is(f, protowire.Fixed64Type), f.Value
+		if err, sp.end = is(f, protowire.Fixed64Type), f.Value; err == nil {
+			err = checkTime("Span.end_time_unix_nano", f.Value)
+		}
 	case SpanAttributes:
 		err = d.in.addKV(f, 0)
 	case SpanEvents:
@@ -144,7 +148,9 @@ func (d *traceDecoder) event(b []byte, sp *wireSpan, res store.Attributes, keep 
 		var err error
 		switch f.Num {
 		case SpanEventTime:
-			err, ts = is(f, protowire.Fixed64Type), f.Value
+			if err, ts = is(f, protowire.Fixed64Type), f.Value; err == nil {
+				err = checkTime("Span.Event.time_unix_nano", f.Value)
+			}
 		case SpanEventName:
 			var s []byte
 			s, err = text(f)

@@ -28,6 +28,7 @@ const (
 	roleNone schemaRole = iota
 	roleResourceSpans
 	roleSpan
+	roleSpanEvent
 )
 
 // schemaField says how one known field is encoded. A field whose wire type
@@ -102,6 +103,8 @@ var traceRequestSchema = sync.OnceValue(func() *schema {
 	s := schemaOf((&coltracepb.ExportTraceServiceRequest{}).ProtoReflect().Descriptor())
 	rs := s.fields[TraceRequestResourceSpans].msg
 	rs.role = roleResourceSpans
-	rs.fields[ResourceSpansScopeSpans].msg.fields[ScopeSpansSpans].msg.role = roleSpan
+	sp := rs.fields[ResourceSpansScopeSpans].msg.fields[ScopeSpansSpans].msg
+	sp.role = roleSpan
+	sp.fields[SpanEvents].msg.role = roleSpanEvent
 	return s
 })

@@ -121,13 +121,17 @@ func checkValidates(t *testing.T, raw []byte) {
 	col := otlpwire.AcquireCollector()
 	defer col.Release()
 	_, err := otlpwire.ValidateTraces(raw, col)
-	wantErr := proto.Unmarshal(raw, &coltracepb.ExportTraceServiceRequest{})
+	req := &coltracepb.ExportTraceServiceRequest{}
+	wantErr := proto.Unmarshal(raw, req)
+	if wantErr == nil {
+		wantErr = otlpwire.CheckTimes(req)
+	}
 	if diff := cmp.Diff(errText(wantErr), errText(err)); diff != "" {
 		t.Fatalf("% x: error (-protobuf +ValidateTraces):\n%s", raw[:min(len(raw), 32)], diff)
 	}
 	short, errShort := otlpwire.CollectedSpans(raw, true)
 	walked, errWalked := otlpwire.CollectedSpans(raw, false)
-	if (errShort == nil) != (errWalked == nil) || (errShort == nil) != (wantErr == nil) {
+	if (errShort == nil) != (errWalked == nil) || (errShort == nil) != (proto.Unmarshal(raw, req) == nil) {
 		t.Fatalf("% x: span loop says %v, walk says %v, protobuf says %v", raw[:min(len(raw), 32)], errShort, errWalked, wantErr)
 	}
 	if diff := cmp.Diff(walked, short); errShort == nil && diff != "" {

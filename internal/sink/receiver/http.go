@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
 )
 
@@ -83,6 +84,9 @@ func (r *Receiver) decode(req *http.Request, contentType string, sig signal) (co
 		msg := sig.newRequest()
 		if err = jsonDecoder.Unmarshal(body, msg); err == nil {
 			err = hexIDs(msg)
+		}
+		if err == nil {
+			err = otlpwire.CheckTimes(msg)
 		}
 		switch {
 		case err == nil && sig.encoded:

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/spark-dev/telemetry-operator/internal/sink/convert"
+	"github.com/spark-dev/telemetry-operator/internal/sink/otlpwire"
 	"github.com/spark-dev/telemetry-operator/internal/sink/pipeline"
 	"github.com/spark-dev/telemetry-operator/internal/sink/sinkmetrics"
 	"github.com/spark-dev/telemetry-operator/internal/sink/store"
@@ -98,6 +99,9 @@ func (s signal) unmarshalThen() func([]byte) (convert.Converted, error) {
 	return func(raw []byte) (convert.Converted, error) {
 		msg := s.newRequest()
 		if err := proto.Unmarshal(raw, msg); err != nil {
+			return convert.Converted{}, err
+		}
+		if err := otlpwire.CheckTimes(msg); err != nil {
 			return convert.Converted{}, err
 		}
 		return s.convert(msg), nil

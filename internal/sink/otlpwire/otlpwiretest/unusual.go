@@ -44,6 +44,9 @@ func Unusual() []Case {
 		// protowire.ConsumeTag would truncate and accept (found by
 		// FuzzDecodeTraces).
 		{Name: "field number past the maximum", Raw: []byte("\xc0\xc0\xc0\xc00\xc0\xc0\x80\xff0")},
+		{Name: "start time past 2262", Raw: Request(res, Fixed64(ValidSpan(), 7, 1<<64-1))},
+		{Name: "event time past 2262", Raw: Request(res, Field(ValidSpan(), 11, Fixed64(nil, 1, 1<<63)))},
+		{Name: "the largest time the sink keeps", Raw: Request(res, Fixed64(ValidSpan(), 8, 1<<63-1)), Fast: true},
 		{Name: "the largest field number", Raw: protowire.AppendVarint(protowire.AppendTag(nil, protowire.MaxValidNumber, protowire.VarintType), 1), Fast: true},
 	}
 }
