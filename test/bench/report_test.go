@@ -15,6 +15,7 @@ import (
 type row struct {
 	store   string
 	ingest  ingestResult
+	logs    logResult
 	queries queryResult
 	peakRSS int64
 	steal   float64 // share of the machine's CPU time stolen while the row ran

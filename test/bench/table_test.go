@@ -38,7 +38,7 @@ func TestBenchTable(t *testing.T) {
 			t.Logf("%s: %s", kind, r.ingestSummary())
 		})
 	}
-	table := renderTable(p, rows)
+	table := renderTable(p, rows) + renderLogTable(p, rows)
 	fmt.Println(table)
 	writeOut(t, table)
 }
@@ -111,6 +111,7 @@ func benchStore(t *testing.T, p benchParams, binary, kind string) row {
 	}()
 	r.ingest = measureIngest(t, p, s)
 	if kind != "otlp" {
+		r.logs = measureLogIngest(t, p, s)
 		var retained uint64 // requests the store keeps; 0 for all
 		if kind == "memory" {
 			// A tenth less: the oldest requests kept may be partly evicted.

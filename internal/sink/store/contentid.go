@@ -29,7 +29,7 @@ type ContentID struct {
 // NewContentID starts the id of a record of one kind ("event", "log",
 // "metric"): kinds never share an id.
 func NewContentID(kind string) *ContentID {
-	c := &ContentID{h: fnv.New128a()}
+	c := &ContentID{h: fnv.New128a(), buf: make([]byte, 0, 64)}
 	return c.String(kind)
 }
 
@@ -54,23 +54,31 @@ func (c *ContentID) write(tag byte, b []byte) *ContentID {
 	return c
 }
 
+// word adds a fixed-size value without allocating.
+func (c *ContentID) word(tag byte, v uint64) *ContentID {
+	c.buf = append(c.buf[:0], tag, 8)
+	c.buf = binary.BigEndian.AppendUint64(c.buf, v)
+	_, _ = c.h.Write(c.buf)
+	return c
+}
+
 // String adds a string.
-func (c *ContentID) String(s string) *ContentID { return c.write(tagString, []byte(s)) }
+func (c *ContentID) String(s string) *ContentID {
+	c.buf = append(c.buf[:0], tagString)
+	c.buf = binary.AppendUvarint(c.buf, uint64(len(s)))
+	c.buf = append(c.buf, s...)
+	_, _ = c.h.Write(c.buf)
+	return c
+}
 
 // Int adds an integer.
-func (c *ContentID) Int(v int64) *ContentID {
-	return c.write(tagInt, binary.BigEndian.AppendUint64(nil, uint64(v)))
-}
+func (c *ContentID) Int(v int64) *ContentID { return c.word(tagInt, uint64(v)) }
 
 // Float adds a float, by its bits (NaN payloads included).
-func (c *ContentID) Float(v float64) *ContentID {
-	return c.write(tagFloat, binary.BigEndian.AppendUint64(nil, math.Float64bits(v)))
-}
+func (c *ContentID) Float(v float64) *ContentID { return c.word(tagFloat, math.Float64bits(v)) }
 
 // Time adds a time, to the nanosecond.
-func (c *ContentID) Time(t time.Time) *ContentID {
-	return c.write(tagTime, binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())))
-}
+func (c *ContentID) Time(t time.Time) *ContentID { return c.word(tagTime, uint64(t.UnixNano())) }
 
 // Attributes adds an attribute map, in key order.
 func (c *ContentID) Attributes(a Attributes) *ContentID { return c.Value(map[string]any(a)) }
@@ -95,7 +103,7 @@ func (c *ContentID) Value(v any) *ContentID {
 	case []byte:
 		return c.write(tagBytes, x)
 	case []any:
-		c.write(tagList, binary.AppendUvarint(nil, uint64(len(x))))
+		c.word(tagList, uint64(len(x)))
 		for _, e := range x {
 			c.Value(e)
 		}
@@ -108,7 +116,7 @@ func (c *ContentID) Value(v any) *ContentID {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		c.write(tagMap, binary.AppendUvarint(nil, uint64(len(x))))
+		c.word(tagMap, uint64(len(x)))
 		for _, k := range keys {
 			c.String(k).Value(x[k])
 		}
