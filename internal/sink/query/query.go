@@ -19,7 +19,6 @@
 package query
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -170,10 +169,4 @@ func writeError(w http.ResponseWriter, err error) {
 		code = http.StatusServiceUnavailable
 	}
 	writeJSON(w, code, map[string]string{"error": msg})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
 }

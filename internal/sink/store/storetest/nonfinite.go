@@ -32,7 +32,7 @@ func testNonFinite(t *testing.T, s store.Store) {
 	sp.Attributes, sp.Resource = nonFiniteAttributes(), store.Attributes{"r": math.Inf(1)}
 	ev := event(1, 1, store.EventTypeSpan, "e", 50)
 	ev.SpanID, ev.Attributes = spanID(1), nonFiniteAttributes()
-	var metrics []store.Metric
+	metrics := make([]store.Metric, 0, 4)
 	for i, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 1} {
 		metrics = append(metrics, metric(i+1, "nf", v, 60+i, nonFiniteAttributes()))
 	}
