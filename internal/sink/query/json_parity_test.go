@@ -37,6 +37,8 @@ type outer struct {
 	Quoted    int64          `json:"quoted,string"`
 	QuotedS   string         `json:"qs,string"`
 	QuotedF   float64        `json:"qf,string"`
+	QuotedP   *bool          `json:"qp,string"`
+	QuotedNil *int           `json:"qn,string"`
 	Zero      time.Time      `json:"zero,omitzero"`
 	ZeroAddr  netip.Addr     `json:"addr,omitzero"`
 	Empty     []int          `json:"empty,omitempty"`
@@ -70,8 +72,8 @@ func parityValues() []any {
 		map[string]any{"metrics": []store.Metric{}, "buckets": []store.Aggregate{{Start: when, Min: -1e-300}}},
 		map[string]string{"error": `query parameter "limt" <is> not known`},
 		outer{inner: inner{A: "a", B: 0, C: 7, D: 8}, other: &other{E: 1, F: 2}, sameDepth: sameDepth{E: 3, F: 4},
-			Named: inner{A: "n"}, C: 9, Quoted: -5, QuotedS: `a"b`, QuotedF: 0.5, Ptr: &inner{B: 2},
-			Iface: []int{1}, Bytes: []byte{0, 255}, Array: [2]float32{0.1, 3e38},
+			Named: inner{A: "n"}, C: 9, Quoted: -5, QuotedS: `a"b`, QuotedF: 0.5, QuotedP: new(bool),
+			Ptr: &inner{B: 2}, Iface: []int{1}, Bytes: []byte{0, 255}, Array: [2]float32{0.1, 3e38},
 			IntKeys: map[int]string{10: "x", -2: "y", 3: "z"}, TextKeys: map[netip.Addr]bool{netip.MustParseAddr("::1"): true},
 			Text: netip.MustParseAddr("10.0.0.1"), unwritten: 1},
 		outer{},

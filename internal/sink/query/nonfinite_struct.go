@@ -43,11 +43,13 @@ func (e *nonFiniteEncoder) structValue(v reflect.Value, depth int) error {
 	return nil
 }
 
-// field writes a field's value; ",string" quotes a scalar's encoding.
+// field writes a field's value; ",string" quotes the encoding of a bool,
+// number or string, or of a pointer to one, that has no method of its own.
 func (e *nonFiniteEncoder) field(f jsonField, v reflect.Value, depth int) error {
-	switch k := v.Kind(); {
-	case !f.quoted || k == reflect.Struct || k == reflect.Map || k == reflect.Slice ||
-		k == reflect.Array || k == reflect.Interface || k == reflect.Pointer:
+	if f.quoted && v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if _, own := marshalerOf(v); !f.quoted || own || !isScalar(v.Kind()) {
 		return e.value(v, depth+1)
 	}
 	mark := e.buf.Len()
@@ -57,6 +59,10 @@ func (e *nonFiniteEncoder) field(f jsonField, v reflect.Value, depth int) error 
 	inner := string(e.buf.Bytes()[mark:])
 	e.buf.Truncate(mark)
 	return e.string(inner)
+}
+
+func isScalar(k reflect.Kind) bool {
+	return k == reflect.Bool || k == reflect.String || reflect.Int <= k && k <= reflect.Float64
 }
 
 func fieldsOf(t reflect.Type) []jsonField {
