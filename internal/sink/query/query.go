@@ -11,7 +11,8 @@
 // ("1m") or integer seconds. Lists answer {"traces": [...]} (and "spans",
 // "events", "metrics", "buckets"); errors answer {"error": "..."} with 400 for
 // a bad parameter (the message names it), 404 for an unknown trace, and 501
-// from an export-only backend.
+// from an export-only backend. NaN and infinite floats, which JSON cannot
+// hold, are written as the strings "NaN", "+Inf" and "-Inf" (json.go).
 //
 // Every answer that reached the store carries a Server-Timing header,
 // "store;dur=<milliseconds>", the time the store took: what is left of a
