@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	colmetricpb "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -43,13 +45,21 @@ func postTrace(t *testing.T, base string, seq uint64, n int) {
 	}
 }
 
+// postOTLP sends an OTLP/HTTP protobuf request to the path of its signal.
 func postOTLP(t *testing.T, base string, req proto.Message) int {
 	t.Helper()
 	body, err := proto.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Post(base+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
+	path := "/v1/traces"
+	switch req.(type) {
+	case *colmetricpb.ExportMetricsServiceRequest:
+		path = "/v1/metrics"
+	case *collogspb.ExportLogsServiceRequest:
+		path = "/v1/logs"
+	}
+	resp, err := http.Post(base+path, "application/x-protobuf", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

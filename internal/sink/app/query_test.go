@@ -46,6 +46,8 @@ func TestBadQueryParametersAnswer400NamingTheParameter(t *testing.T) {
 		{"/api/v1/metrics?limit=-3", `"limit"`},
 		{"/api/v1/metrics/aggregate", `"name"`},
 		{"/api/v1/metrics/aggregate?name=m&step=-1s", `"step"`},
+		{"/api/v1/metrics/aggregate?name=m&step=1500ns", `"step"`},
+		{"/api/v1/metrics/aggregate?name=m&step=9223372037", `"step"`},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
 			code, body := get(t, a, tc.path)

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -93,18 +94,19 @@ func (p *params) timeRange() store.TimeRange {
 	return r
 }
 
-// step reads a Go duration, or integer seconds.
+// step reads a Go duration, or integer seconds, in whole microseconds (the
+// stores' precision, store.AggregateQuery).
 func (p *params) step() time.Duration {
 	s := p.values.Get("step")
 	if s == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 && n <= math.MaxInt64/int(time.Second) {
 		return time.Duration(n) * time.Second
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		p.fail("step", "must be a positive duration such as 1m, or seconds, not "+strconv.Quote(s))
+	if err != nil || d < 0 || d%time.Microsecond != 0 {
+		p.fail("step", "must be a positive duration in whole microseconds such as 1m, or seconds, not "+strconv.Quote(s))
 	}
 	return d
 }

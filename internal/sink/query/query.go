@@ -12,7 +12,8 @@
 // ("1m") or integer seconds. Lists answer {"traces": [...]} (and "spans",
 // "events", "metrics", "buckets", "logs"); errors answer {"error": "..."} with 400 for
 // a bad parameter (the message names it), 404 for an unknown trace, and 501
-// from an export-only backend.
+// from an export-only backend. NaN and infinite floats, which JSON cannot
+// hold, are written as the strings "NaN", "+Inf" and "-Inf" (json.go).
 //
 // Every answer that reached the store carries a Server-Timing header,
 // "store;dur=<milliseconds>", the time the store took: what is left of a
@@ -20,7 +21,6 @@
 package query
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -172,10 +172,4 @@ func writeError(w http.ResponseWriter, err error) {
 		code = http.StatusServiceUnavailable
 	}
 	writeJSON(w, code, map[string]string{"error": msg})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -14,6 +14,7 @@ var writeTests = []subtest{
 	{"WriteRefusesMalformedIDsAndWritesNothing", testMalformed},
 	{"QueriesOnAnEmptyStoreReturnEmptySlices", testEmpty},
 	{"WritesKeepNULCharactersAndTheirNeighbours", testNUL},
+	{"NaNAndInfinitiesRoundTripAsDocumented", testNonFinite},
 }
 
 // richAttributes holds every attribute type that round-trips through JSON,
