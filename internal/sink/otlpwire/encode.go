@@ -2,7 +2,6 @@ package otlpwire
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
@@ -124,10 +123,12 @@ func sortedKeys(a map[string]any) []string {
 	return keys
 }
 
-// ResourceKey identifies a resource, to group records that share one.
+// ResourceKey identifies a resource, to group records that share one: the
+// content id of its attributes, which any value has (encoding/json refused
+// NaN and infinities, and gave every such resource the same empty key) and
+// which tells a NaN float from the string "NaN".
 func ResourceKey(a store.Attributes) string {
-	b, _ := json.Marshal(a) // Maps marshal with sorted keys.
-	return string(b)
+	return store.NewContentID("resource").Attributes(a).Sum()
 }
 
 // ResourceKeys computes ResourceKey, reusing the last key while records
